@@ -1,0 +1,67 @@
+/* codebench/space.h: points of the joint CNN x accelerator space, and their metrics.
+ *
+ * Owns: cb_pair (one CNN-accelerator candidate), cb_metrics (what one evaluation measured),
+ * cb_axis (one dimension of the accelerator vector) and cb_space (what a search plugin is told
+ * about the space it searches). The core owns every array a cb_space points to.
+ */
+#ifndef CODEBENCH_SPACE_H
+#define CODEBENCH_SPACE_H
+
+#include "plugin.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CB_ACCEL_MAX 16 /* room in a pair for the accelerator vector (AccelBench uses 13) */
+
+typedef struct cb_pair { /* frozen for the major */
+    int64_t cnn;              /* index of the CNN among the space's candidates; -1: none */
+    int32_t n_accel;          /* entries used in accel; 0: no accelerator side */
+    int32_t level;            /* hierarchy level of the CNN space (0: finest) */
+    double accel[CB_ACCEL_MAX]; /* the accelerator vector, values (not indices) */
+} cb_pair;
+
+enum { CB_EVAL_OK = 0, CB_EVAL_FAILED = 1, CB_EVAL_INFEASIBLE = 2 };
+
+typedef struct cb_metrics {
+    uint32_t size;            /* sizeof(cb_metrics) when built */
+    int32_t status;           /* CB_EVAL_* */
+    double accuracy;          /* test accuracy in [0, 1] */
+    double latency_s;         /* one batch */
+    double area_mm2;
+    double dyn_energy_j, leak_energy_j; /* one batch */
+    double throughput_fps;
+    double edp;               /* energy x delay, J s */
+    double performance;       /* the objective (Eq. 4), higher is better */
+    double acc_std;           /* aleatoric spread of the accuracy where the trainer knows it; 0 */
+} cb_metrics;
+
+typedef struct cb_axis {
+    const char *name;         /* "p_ib", "batch", "memory" */
+    int32_t n_values;
+    const double *values;     /* allowed values, ascending */
+} cb_axis;
+
+typedef struct cb_space {
+    uint32_t size;            /* sizeof(cb_space) when built */
+    /* CNN side: n_cnn candidates with dim_cnn-dimensional embeddings (CNN2vec) */
+    int64_t n_cnn;            /* 0: the CNN is fixed (accelerator-only search) */
+    int32_t dim_cnn;
+    const float *cnn_embed;   /* n_cnn x dim_cnn, row-major */
+    const char *const *cnn_hash; /* n_cnn graph hashes */
+    /* accelerator side: n_axes dimensions; 0: the accelerator is fixed (NAS only) */
+    int32_t n_axes;
+    const cb_axis *axes;
+    /* evaluation: 1 if the pair meets the static constraints (valid vector, area bound);
+     * searches snap their proposals to pairs for which this holds */
+    void *ctx;
+    int (*valid)(void *ctx, const cb_pair *p);
+    /* the objective's weights, normalizers and thresholds, for searches that model them */
+    double w_latency, w_area, w_dyn_energy, w_leak_energy, w_accuracy;
+} cb_space;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CODEBENCH_SPACE_H */
