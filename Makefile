@@ -59,7 +59,7 @@ PLUGIN_SOS      := $(PLUGIN_FILE_SRC:%.c=$(BUILD)/%.so) $(PLUGIN_DIRS:%=$(BUILD)
 -include $(wildcard plugins/*/*.mk)
 
 # ---- tests ----
-FIXTURE_SRC := $(sort $(wildcard tests/plugins/*.c))
+FIXTURE_SRC := $(sort $(wildcard tests/plugins/*.c tests/plugins/good/*.c))
 FIXTURE_SOS := $(FIXTURE_SRC:tests/plugins/%.c=$(BUILD)/tests/plugins/%.so)
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ    := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
@@ -99,8 +99,8 @@ $(LIBSDK): $(SDK_OBJ)
 
 # The executable exports nothing to plugins (no -rdynamic): they reach the core only through
 # the cb_host table.
-$(EXE): $(CLI_OBJ) $(LIBCB)
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(LIBCB) $(LDLIBS_CORE)
+$(EXE): $(CLI_OBJ) $(LIBCB) $(LIBSDK)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(LIBCB) $(LIBSDK) $(LDLIBS_CORE)
 
 # ---- plugins, built exactly as an out-of-tree pack would be ----
 $(BUILD)/obj/plugins/%.o: plugins/%.c
@@ -146,9 +146,9 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CORE_CFLAGS) $(shell pkg-config --cflags criterion 2>/dev/null) -c $< -o $@
 
-$(UNIT_BIN): $(UNIT_OBJ) $(LIBCB)
+$(UNIT_BIN): $(UNIT_OBJ) $(LIBCB) $(LIBSDK)
 	@mkdir -p $(@D)
-	$(CC) $(SAN) -o $@ $(UNIT_OBJ) $(LIBCB) $(shell pkg-config --libs criterion 2>/dev/null) $(LDLIBS_CORE)
+	$(CC) $(SAN) -o $@ $(UNIT_OBJ) $(LIBCB) $(LIBSDK) $(shell pkg-config --libs criterion 2>/dev/null) $(LDLIBS_CORE)
 
 # ---- checks ----
 # check: every test, from a machine with only gcc and make (deps installs the rest).
