@@ -1,0 +1,87 @@
+#!/bin/sh
+# tests/cli/run.sh BUILD: the codebench executable as a user meets it: exit statuses (0 ok,
+# 1 failure, 2 bad input), --help and --version on every subcommand, and the exact first
+# line of its error messages. Ends with "N passed, N failed".
+set -u
+build=${1:-build}
+cb="$build/codebench"
+fixtures="$build/tests/plugins"
+pass=0; failn=0
+tmp=$(mktemp -d /tmp/cb-cli-XXXXXX); trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { failn=$((failn + 1)); echo "FAIL: $*" >&2; }
+
+# expect STATUS DESCRIPTION -- COMMAND...: runs it, output in $tmp/out, $tmp/err
+expect() {
+    want=$1; what=$2; shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/    /' "$tmp/err" >&2; fi
+}
+# contains FILE TEXT DESCRIPTION
+contains() { if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in output"; sed 's/^/    /' "$1" >&2; fi; }
+first_line() { if [ "$(head -n 1 "$1")" = "$2" ]; then ok; else bad "$3: first line '$(head -n 1 "$1")', expected '$2'"; fi; }
+
+expect 0 "--version" -- "$cb" --version
+contains "$tmp/out" "plugin ABI" "--version"
+expect 0 "--help" -- "$cb" --help
+contains "$tmp/out" "validate" "--help lists commands"
+expect 2 "no arguments" -- "$cb"
+expect 2 "unknown command" -- "$cb" frobnicate
+first_line "$tmp/err" "codebench: unknown command 'frobnicate' (\`codebench --help\` lists them)" "unknown command"
+
+for sub in $("$cb" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1}'); do
+    expect 0 "$sub --help" -- "$cb" "$sub" --help
+    contains "$tmp/out" "usage: codebench $sub" "$sub --help"
+    expect 0 "$sub --version" -- "$cb" "$sub" --version
+done
+
+export CODEBENCH_PLUGIN_PATH="$fixtures/good"
+expect 0 "plugins" -- "$cb" plugins
+contains "$tmp/out" "fx_mem" "plugins lists the fixture memory plugin"
+contains "$tmp/out" "fixtures" "plugins names the pack"
+expect 0 "plugins --kind search" -- "$cb" plugins --kind search
+if grep -q fx_mem "$tmp/out"; then bad "--kind search lists a memory plugin"; else ok; fi
+expect 2 "plugins --kind bogus" -- "$cb" plugins --kind bogus
+expect 0 "plugins show" -- "$cb" plugins show fx_mem
+contains "$tmp/out" "banks              int     16         1..64" "show: int parameter row"
+contains "$tmp/out" "policy             enum    open       {open, closed}" "show: enum parameter row"
+contains "$tmp/out" "clock_ghz          real    1.0        0.1..10" "show: real parameter row"
+expect 0 "plugins show --json" -- "$cb" plugins show fx_mem --json
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["params"][0]["name"]=="banks" and d["params"][0]["max"]==64' "$tmp/out" 2>/dev/null; then ok; else bad "show --json is not the expected JSON"; fi
+expect 0 "plugins --json" -- "$cb" plugins --json
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(p["name"]=="fx_op" for p in d)' "$tmp/out" 2>/dev/null; then ok; else bad "plugins --json"; fi
+expect 0 "show op attributes" -- "$cb" plugins show fx_op
+contains "$tmp/out" "Attributes" "show: op attributes"
+expect 2 "show unknown" -- "$cb" plugins show fx_men
+first_line "$tmp/err" "codebench plugins show: unknown plugin 'fx_men' (did you mean 'fx_mem'?)" "show unknown"
+
+export CODEBENCH_PLUGIN_PATH="$fixtures"
+expect 1 "plugins --verify with refused fixtures" -- "$cb" plugins --verify
+contains "$tmp/out" "refused  $fixtures/abi_major.so: built for plugin ABI 2.0" "verify: abi_major"
+contains "$tmp/out" "ok       $fixtures/good/fixture_pack.so (pack fixtures 1.0.0, 5 plugins)" "verify: good pack"
+unset CODEBENCH_PLUGIN_PATH
+
+# The in-tree plugins all load.
+expect 0 "plugins --verify (in-tree)" -- "$cb" plugins --verify
+
+# A world-writable plugin folder is refused with one line.
+mkdir "$tmp/ww"; cp "$fixtures/good/fixture_pack.so" "$tmp/ww/"; chmod 777 "$tmp/ww"
+expect 2 "world-writable folder" -- "$cb" plugins --plugin-path "$tmp/ww"
+first_line "$tmp/err" "codebench plugins: $tmp/ww: refused: the folder is writable by others (chmod go-w to trust it)" "world-writable folder"
+
+# validate: a bad manifest is file:line:col, exit 2; a missing file is exit 2 too.
+if [ -d tests/manifests/bad ]; then
+    f=$(ls tests/manifests/bad/*.yaml 2>/dev/null | head -n 1)
+    if [ -n "$f" ]; then
+        export CODEBENCH_PLUGIN_PATH="$fixtures/good"
+        expect 2 "validate bad manifest" -- "$cb" validate "$f"
+        want=$(head -n 1 "$f" | sed 's/^# expect: //')
+        first_line "$tmp/err" "$f:$want" "validate: first line"
+        unset CODEBENCH_PLUGIN_PATH
+    fi
+fi
+expect 2 "validate missing file" -- "$cb" validate "$tmp/nope.yaml"
+
+echo "cli: $pass passed, $failn failed"
+[ "$failn" = 0 ]
