@@ -30,6 +30,9 @@ PCDIR      = $(LIBDIR)/pkgconfig
 CORE_PKGS  = yaml-0.1 libffi openblas sqlite3 libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
+# The SDK's data loaders (sdk/lib/data_*.c) decode with these; a program or pack that calls a
+# loader links them (static archives pull in only the objects used).
+SDK_DATA_LIBS = $(shell pkg-config --libs zlib libpng libjpeg 2>/dev/null)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CSTD      := -std=c11 -D_GNU_SOURCE
@@ -64,6 +67,8 @@ FIXTURE_SOS := $(FIXTURE_SRC:tests/plugins/%.c=$(BUILD)/tests/plugins/%.so)
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ    := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN    := $(BUILD)/tests/unit_tests
+HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
+HELPER_BIN  := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 
 .PHONY: all plugins tests check check-asan check-valgrind bench run deps install uninstall clean \
         sdk-template-check core-names-check help
@@ -71,7 +76,7 @@ UNIT_BIN    := $(BUILD)/tests/unit_tests
 
 all: $(EXE) $(LIBCB) $(LIBSDK) plugins $(BUILD)/codebench-uninstalled.pc $(BUILD)/codebench.pc
 plugins: $(PLUGIN_SOS)
-tests: all $(FIXTURE_SOS) $(UNIT_BIN)
+tests: all $(FIXTURE_SOS) $(UNIT_BIN) $(HELPER_BIN)
 
 help:
 	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
@@ -148,7 +153,12 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 
 $(UNIT_BIN): $(UNIT_OBJ) $(LIBCB) $(LIBSDK)
 	@mkdir -p $(@D)
-	$(CC) $(SAN) -o $@ $(UNIT_OBJ) $(LIBCB) $(LIBSDK) $(shell pkg-config --libs criterion 2>/dev/null) $(LDLIBS_CORE)
+	$(CC) $(SAN) -o $@ $(UNIT_OBJ) $(LIBCB) $(LIBSDK) $(shell pkg-config --libs criterion 2>/dev/null) $(SDK_DATA_LIBS) $(LDLIBS_CORE)
+
+# Small programs the tests run (e.g. a worker that crashes on request).
+$(BUILD)/tests/%: $(BUILD)/obj/tests/helpers/%.o $(LIBCB) $(LIBSDK)
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $< $(LIBCB) $(LIBSDK) $(LDLIBS_CORE)
 
 # ---- checks ----
 # check: every test, from a machine with only gcc and make (deps installs the rest).
