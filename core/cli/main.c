@@ -9,6 +9,8 @@
 static const cb_command commands[] = {
     {"plugins", "list plugins, show one (`plugins show NAME`), or verify plugin files", cb_cmd_plugins},
     {"validate", "check a manifest without running anything", cb_cmd_validate},
+    {"run", "run the study a manifest describes (resumable)", cb_cmd_run},
+    {"worker", "a worker process of `run` (started by it)", cb_cmd_worker},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
