@@ -29,10 +29,17 @@ static void chunk(int index, int parts, size_t *begin, size_t *end)
     *end = job_n * (size_t)(index + 1) / (size_t)parts;
 }
 
+typedef struct start {
+    int id;
+    unsigned long seen; /* the generation at creation: earlier jobs are not this worker's */
+} start;
+
 static void *worker_main(void *arg)
 {
-    int id = (int)(intptr_t)arg;
-    unsigned long seen = 0;
+    start st = *(start *)arg;
+    free(arg);
+    int id = st.id;
+    unsigned long seen = st.seen;
     in_task = true;
     pthread_mutex_lock(&lock);
     for (;;) {
@@ -72,8 +79,14 @@ void cb_pool_resize(int threads)
     if (threads > 1) {
         n_workers = threads - 1;
         workers = cb_xcalloc((size_t)n_workers, sizeof *workers);
-        for (int i = 0; i < n_workers; i++)
-            pthread_create(&workers[i], NULL, worker_main, (void *)(intptr_t)i);
+        for (int i = 0; i < n_workers; i++) {
+            start *st = cb_xmalloc(sizeof *st);
+            st->id = i;
+            pthread_mutex_lock(&lock);
+            st->seen = generation;
+            pthread_mutex_unlock(&lock);
+            pthread_create(&workers[i], NULL, worker_main, st);
+        }
     }
     pthread_mutex_unlock(&busy);
 }

@@ -36,17 +36,20 @@ static int idx_open(const char *path, int ndim, int64_t *dims, gzFile *out, cb_e
         return cb_error_set(e, CB_EINVAL, NULL, "%s: cannot open: %s", path,
                             errno ? strerror(errno) : "out of memory");
     uint8_t head[4 + 4 * 3];
-    int64_t need = 4 + 4 * (int64_t)ndim, got = read_all(f, head, need);
-    if (got < need) {
-        gzclose(f);
-        return cb_error_set(e, CB_EINVAL, NULL, "%s: truncated: expected a %lld-byte IDX header, found %lld bytes",
-                            path, (long long)need, (long long)got);
-    }
-    if (head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] != ndim) {
+    int64_t got = read_all(f, head, 4), need = 4 + 4 * (int64_t)ndim;
+    /* the magic first: a foreign file is named as such, not as a short header */
+    if (got == 4 && (head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] != ndim)) {
         gzclose(f);
         return cb_error_set(e, CB_EINVAL, NULL,
                             "%s: not an unsigned-byte IDX file with %d dimension(s) (magic %02x %02x %02x %02x, expected 00 00 08 %02x)",
                             path, ndim, head[0], head[1], head[2], head[3], ndim);
+    }
+    if (got == 4)
+        got += read_all(f, head + 4, need - 4);
+    if (got < need) {
+        gzclose(f);
+        return cb_error_set(e, CB_EINVAL, NULL, "%s: truncated: expected a %lld-byte IDX header, found %lld bytes",
+                            path, (long long)need, (long long)got);
     }
     for (int i = 0; i < ndim; i++) {
         const uint8_t *p = head + 4 + 4 * i;
@@ -71,6 +74,9 @@ static int idx_payload(gzFile f, const char *path, const char *what, int64_t len
         int zerr = Z_OK;
         const char *zmsg = gzerror(f, &zerr);
         char why[160] = ""; /* a damaged gzip stream says so, beside the byte count */
+        size_t plen = strlen(path); /* zlib prefixes its message with the path: said already */
+        if (zerr != Z_OK && !strncmp(zmsg, path, plen) && !strncmp(zmsg + plen, ": ", 2))
+            zmsg += plen + 2;
         if (zerr != Z_OK)
             snprintf(why, sizeof why, " (%s)", zmsg);
         free(buf);

@@ -79,6 +79,10 @@ typedef struct cb_workload {
     /* passes: output elements and the window each reads (pooling: k*k; element-wise: inputs) */
     int64_t elements;
     int32_t window;
+    /* CB_WL_CONV (appended: read it only where `size` covers it): a point-wise 1x1 nest fused
+     * after the one above, as in a depth-wise separable convolution: pw_of output channels
+     * from n_of * groups inputs over the same n_ib x n_ix x n_iy; 0: none. */
+    int64_t pw_of;
 } cb_workload;
 
 /* Per-call context for forward and backward (evaluation class). */
