@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "host/host.h"
 #include "runner/run.h"
+#include "runner/workers_mpi.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -43,6 +44,23 @@ static void print_best(cb_study *st, const char *dir, const cb_run_summary *s)
     }
     free(rows);
     cb_store_close(store);
+}
+
+/* Ranks 1..N-1 of an MPI job: check the manifest here too (a rank on another machine may see
+ * other files), then relay jobs to a local worker process until rank 0 says stop. */
+static int serve_rank(const char *manifest, const char *exe)
+{
+    cb_study st;
+    cb_diag d;
+    if (cb_study_open(manifest, 0, &st, &d)) {
+        cb_diag_print(&d, stderr);
+        cb_mpi_abort(CB_EXIT_USAGE);
+    }
+    char *args[] = {"worker", (char *)manifest, NULL};
+    int rc = cb_mpi_serve(exe, args, st.m.workers.timeout_s);
+    cb_study_close(&st);
+    cb_mpi_finalize();
+    return rc ? CB_EXIT_FAIL : CB_EXIT_OK;
 }
 
 int cb_cmd_run(int argc, char **argv)
@@ -90,12 +108,23 @@ int cb_cmd_run(int argc, char **argv)
     exe[n] = '\0';
     o.exe = exe;
 
+    int rank = 0, size = 1;
+    if (cb_mpi_launched() && cb_mpi_init(&rank, &size)) {
+        fprintf(stderr, "codebench run: MPI_Init failed\n");
+        return CB_EXIT_FAIL;
+    }
+    if (size > 1 && rank > 0)
+        return serve_rank(manifest, exe);
+    o.mpi_ranks = size;
+
     cb_study st;
     cb_diag d;
     int rc = cb_study_open(manifest, CB_ROLE_COORDINATOR, &st, &d);
     if (rc) {
         cb_diag_print(&d, stderr);
         cb_study_close(&st);
+        if (size > 1)
+            cb_mpi_abort(rc == CB_EINVAL ? CB_EXIT_USAGE : CB_EXIT_FAIL);
         return rc == CB_EINVAL ? CB_EXIT_USAGE : CB_EXIT_FAIL;
     }
     cb_host_install_signals();
@@ -113,5 +142,7 @@ int cb_cmd_run(int argc, char **argv)
             print_best(&st, dir, &sum);
     }
     cb_study_close(&st);
+    if (size > 1)
+        cb_mpi_finalize();
     return rc == CB_OK ? CB_EXIT_OK : rc == CB_EINVAL ? CB_EXIT_USAGE : rc == CB_ECANCEL ? 130 : CB_EXIT_FAIL;
 }

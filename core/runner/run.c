@@ -345,7 +345,9 @@ int cb_run(cb_study *st, const cb_run_opts *o, cb_run_summary *sum, char *err, s
     if (rc == CB_OK) {
         int n = o->workers > 0 ? o->workers : (int)st->m.workers.count;
         char *args[] = {"worker", st->manifest_path, NULL};
-        l.workers = cb_workers_start(n, o->exe, args, st->m.workers.timeout_s, err, err_len);
+        l.workers = o->mpi_ranks > 1
+                        ? cb_workers_start_mpi(o->mpi_ranks)
+                        : cb_workers_start(n, o->exe, args, st->m.workers.timeout_s, err, err_len);
         if (!l.workers)
             rc = CB_EFAIL;
     }

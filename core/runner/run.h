@@ -16,6 +16,7 @@ typedef struct cb_run_opts {
     int resume;            /* continue a stopped run in out_dir */
     int quiet;
     const char *exe;       /* the codebench executable workers run */
+    int mpi_ranks;         /* > 1: this is rank 0 of an MPI job of that many ranks */
 } cb_run_opts;
 
 typedef struct cb_run_summary {

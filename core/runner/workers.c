@@ -1,5 +1,6 @@
 /* core/runner/workers.c: worker processes, framed pipes, time limits (see workers.h). */
 #include "runner/workers.h"
+#include "runner/workers_mpi.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -26,6 +27,7 @@ typedef struct worker {
 } worker;
 
 struct cb_workers {
+    struct cb_mpi_pool *mpi; /* non-NULL: ranks of an MPI job instead of local processes */
     worker *w;
     int n;
     char *exe;
@@ -182,6 +184,8 @@ cb_workers *cb_workers_start(int n, const char *exe, char *const *args, double t
 
 int cb_workers_idle(const cb_workers *ws)
 {
+    if (ws->mpi)
+        return cb_mpi_pool_idle(ws->mpi);
     int k = 0;
     for (int i = 0; i < ws->n; i++)
         k += !ws->w[i].busy;
@@ -190,11 +194,15 @@ int cb_workers_idle(const cb_workers *ws)
 
 int cb_workers_busy(const cb_workers *ws)
 {
+    if (ws->mpi)
+        return cb_mpi_pool_busy(ws->mpi);
     return ws->n - cb_workers_idle(ws);
 }
 
 int cb_workers_submit(cb_workers *ws, int64_t job, const void *payload, size_t len)
 {
+    if (ws->mpi)
+        return cb_mpi_pool_submit(ws->mpi, job, payload, len);
     for (int i = 0; i < ws->n; i++) {
         worker *w = &ws->w[i];
         if (w->busy)
@@ -255,6 +263,8 @@ static int finish_dead(cb_workers *ws, worker *w, cb_job_result *out, const char
 int cb_workers_wait(cb_workers *ws, cb_job_result *out, double max_wait_s)
 {
     memset(out, 0, sizeof *out);
+    if (ws->mpi)
+        return cb_mpi_pool_wait(ws->mpi, out, max_wait_s);
     struct pollfd *fds = cb_xcalloc((size_t)ws->n, sizeof *fds);
     int *index = cb_xcalloc((size_t)ws->n, sizeof *index);
     double t = now_s(), wait = max_wait_s;
@@ -316,6 +326,11 @@ void cb_workers_stop(cb_workers *ws)
 {
     if (!ws)
         return;
+    if (ws->mpi) {
+        cb_mpi_pool_stop(ws->mpi);
+        free(ws);
+        return;
+    }
     for (int i = 0; i < ws->n; i++) {
         if (ws->w[i].pid <= 0)
             continue;
@@ -343,6 +358,13 @@ void cb_workers_stop(cb_workers *ws)
     free(ws->exe);
     free(ws->w);
     free(ws);
+}
+
+cb_workers *cb_workers_start_mpi(int ranks)
+{
+    cb_workers *ws = cb_xcalloc(1, sizeof *ws);
+    ws->mpi = cb_mpi_pool_start(ranks);
+    return ws;
 }
 
 int cb_worker_serve(int in_fd, int out_fd, cb_job_handler handle, void *ctx)

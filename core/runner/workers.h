@@ -32,6 +32,10 @@ typedef struct cb_job_result {
 cb_workers *cb_workers_start(int n, const char *exe, char *const *args, double timeout_s, char *err,
                              size_t err_len);
 
+/* The coordinator's side of an MPI job (rank 0): ranks 1..ranks-1 are the workers, each relaying
+ * jobs to a local worker process of its own (see workers_mpi.h). MPI must be initialized. */
+cb_workers *cb_workers_start_mpi(int ranks);
+
 int cb_workers_idle(const cb_workers *w);   /* workers without a job */
 int cb_workers_busy(const cb_workers *w);   /* jobs in flight */
 
