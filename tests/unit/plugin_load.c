@@ -205,8 +205,8 @@ Test(plugin_load, dir_skips_refused_files_and_keeps_good_ones)
     cb_error e;
     char *dir = cb_test_path("tests/plugins");
     cr_assert(eq(int, cb_registry_load_dir(&r, dir, &e), CB_OK), "%s", e.msg);
-    /* good/fixture_pack (5) + other_pack (1) accepted; 8 fixtures refused */
-    cr_assert(eq(sz, r.n_entries, 6));
+    /* good/fixture_pack (5) + good/faulty_trainer (1) + other_pack (1) accepted; 8 refused */
+    cr_assert(eq(sz, r.n_entries, 7));
     cr_assert(eq(sz, r.n_refused, 8));
     /* fx_mem now comes from two packs: the plain name is ambiguous, pack/name is not */
     const cb_entry *en = cb_registry_find(&r, CB_KIND_MEMORY, "fx_mem", &e);
