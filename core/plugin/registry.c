@@ -36,7 +36,7 @@ static const size_t kind_vtable_min[CB_KIND_COUNT_] = {
     sizeof(cb_memory_vt),
     sizeof(cb_search_vt),
     sizeof(cb_trainer_vt),
-    sizeof(uint32_t),
+    sizeof(cb_accel_vt),
 };
 
 const char *cb_kind_name(cb_kind k)

@@ -9,6 +9,7 @@
 #include "space.h"
 #include "search.h"
 #include "trainer.h"
+#include "accel.h"
 #include "rng.h"
 #include "sdk.h"
 #endif
