@@ -337,8 +337,11 @@ int cb_registry_load_default(cb_registry *r, const char *const *extra, size_t n_
     if (n > 0) {
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
+        /* Only the codebench executable has its plugins beside it; another program linking
+         * the core (the unit tests in build/tests/) must not pick up whatever lies there. */
+        if (!slash || strcmp(slash + 1, "codebench") != 0)
+            return rc;
+        *slash = '\0';
         char *build = cb_xasprintf("%s/plugins", exe);
         char *installed = cb_xasprintf("%s/../lib/codebench/plugins", exe);
         if (is_dir(build))
