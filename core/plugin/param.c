@@ -34,8 +34,10 @@ static int parse_int(const char *text, int64_t *out)
     errno = 0;
     char *end;
     long long v = strtoll(text, &end, 10);
-    if (*end || errno == ERANGE)
+    if (*end)
         return -1;
+    if (errno == ERANGE)
+        return -2;
     *out = v;
     return 0;
 }
@@ -107,8 +109,10 @@ int cb_param_parse(const cb_param *p, const char *text, bool quoted, cb_value *o
     case CB_T_INT:
         if (quoted)
             return fail(why, why_len, "expected an integer, got the string \"%s\"%s", text, "");
-        if (parse_int(text, &out->i))
-            return fail(why, why_len, "expected an integer, got '%s'%s", text, "");
+        switch (parse_int(text, &out->i)) {
+        case -1: return fail(why, why_len, "expected an integer, got '%s'%s", text, "");
+        case -2: return fail(why, why_len, "%s does not fit in a 64-bit integer%s", text, "");
+        }
         return check_number(p, (double)out->i, text, why, why_len);
     case CB_T_REAL:
         if (quoted)

@@ -127,7 +127,7 @@ Test(plugin_param, strict_parsing)
     bad(&p_int, "8x", false, "expected an integer, got '8x'");
     bad(&p_int, "8", true, "expected an integer, got the string \"8\"");
     bad(&p_int, "8.0", false, "expected an integer, got '8.0'");
-    bad(&p_int, "99999999999999999999", false, "expected an integer, got '99999999999999999999'");
+    bad(&p_int, "99999999999999999999", false, "99999999999999999999 does not fit in a 64-bit integer");
     bad(&p_int, "100", false, "100 is out of range 1..64");
     bad(&p_int, "", false, "expected an integer, got ''");
     bad(&p_real, "nan", false, "expected a number, got 'nan'");

@@ -43,7 +43,12 @@
     P(INT, threads, "0", 0, 1024, NULL, "", "data-parallel shards per batch (0: the host's threads)", 0) \
     P(STR, checkpoint_dir, "", 0, 0, NULL, "",                                                    \
       "folder for per-graph checkpoints, resumed when present (empty: none)", 0)                  \
-    P(INT, seed, "0", 0, 4294967295.0, NULL, "", "recipe seed, mixed with the run's seed", 0)
+    P(INT, seed, "0", 0, 4294967295.0, NULL, "", "recipe seed, mixed with the run's seed", 0)    \
+    P(INT, recipe_trials, "0", 0, 10000, NULL, "",                                                \
+      "recipes to try per graph, scheduled by ASHA on the validation loss (0: no search)", 0)     \
+    P(INT, recipe_min_epochs, "1", 1, 100000, NULL, "epochs",                                     \
+      "ASHA's first rung: epochs every trial gets before the first cut", 0)                      \
+    P(INT, recipe_eta, "2", 2, 16, NULL, "", "ASHA's reduction factor: 1/eta of a rung moves up", 0)
 
 #define NATIVE_ROW(T, NAME, DEF, MIN, MAX, CHOICES, UNIT, HELP, FLAGS) \
     {#NAME, CB_T_##T, DEF, MIN, MAX, CHOICES, UNIT, HELP, FLAGS},
@@ -59,7 +64,8 @@ static int native_create(const cb_host *h, cb_error *e, void **self, int format,
                          double lr, double momentum, int nesterov, double beta1, double beta2,
                          double weight_decay, int schedule, double gamma, int64_t step_epochs,
                          int augment, int64_t crop_pad, int flip, int64_t patience,
-                         int64_t threads, const char *ckpt_dir, int64_t seed);
+                         int64_t threads, const char *ckpt_dir, int64_t seed,
+                         int64_t recipe_trials, int64_t recipe_min_epochs, int64_t recipe_eta);
 CB_CHECK_CREATE(native_create, NATIVE_TYPES);
 
 static void native_destroy(void *self)
@@ -81,7 +87,8 @@ static int native_create(const cb_host *h, cb_error *e, void **self, int format,
                          double lr, double momentum, int nesterov, double beta1, double beta2,
                          double weight_decay, int schedule, double gamma, int64_t step_epochs,
                          int augment, int64_t crop_pad, int flip, int64_t patience,
-                         int64_t threads, const char *ckpt_dir, int64_t seed)
+                         int64_t threads, const char *ckpt_dir, int64_t seed,
+                         int64_t recipe_trials, int64_t recipe_min_epochs, int64_t recipe_eta)
 {
     native *nt = calloc(1, sizeof *nt);
     if (!nt)
@@ -90,7 +97,8 @@ static int native_create(const cb_host *h, cb_error *e, void **self, int format,
     /* STR parameters are borrowed for the call: keep copies */
     nt->cfg = (native_cfg){format, strdup(path ? path : ""), train_subset, test_subset,
                            subset_random, val_fraction, nesterov, augment, flip, crop_pad,
-                           patience, threads, strdup(ckpt_dir ? ckpt_dir : "")};
+                           patience, threads, strdup(ckpt_dir ? ckpt_dir : ""),
+                           recipe_trials, recipe_min_epochs, recipe_eta};
     nt->recipe = (cb_recipe){sizeof(cb_recipe), optimizer, lr, momentum, beta1, beta2,
                              weight_decay, schedule, gamma, (int32_t)step_epochs, (int32_t)epochs,
                              (int32_t)batch, (uint64_t)seed};
@@ -106,7 +114,7 @@ static const cb_trainer_vt native_vt = {sizeof(cb_trainer_vt), native_train};
 
 static const cb_plugin native_plugin = {
     sizeof(cb_plugin), CB_KIND_TRAINER, "native", "0.1.0",
-    "trains the CNN on the CPU (OpenBLAS): SGD/Adam/AdamW, schedules, augmentation, early stopping",
+    "trains the CNN on the CPU (OpenBLAS): SGD/Adam/AdamW, schedules, augmentation, early stopping, ASHA recipe search",
     native_params, (cb_fn)native_create, native_destroy, &native_vt};
 
 CB_PACK("native", "0.1.0", "BSD-3-Clause", "codebench", &native_plugin)

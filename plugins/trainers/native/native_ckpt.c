@@ -1,7 +1,8 @@
 /* plugins/trainers/native/native_ckpt.c: per-graph checkpoints in checkpoint_dir:
  * <hash>.safetensors holds the latest weights, optimizer state and training position (written
  * after every epoch, resumed by the next train() of the same graph); <hash>.best.safetensors
- * holds the weights of the best validation accuracy. Format: docs/checkpoint.md. */
+ * holds the weights of the best validation accuracy. Format: docs/checkpoint.md. A recipe
+ * search keeps each trial's files the same way, under the trial's name. */
 #include "native.h"
 
 #include <codebench/sdk.h>
@@ -12,16 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void native_ckpt_paths(native_run *run)
+void native_ckpt_paths(native_run *run, const char *dir, const char *name)
 {
-    const char *dir = run->nt->cfg.ckpt_dir;
-    const cb_graph *g = run->job->graph;
     run->ckpt[0] = run->ckpt_best[0] = '\0';
-    if (!dir[0])
+    run->ckpt_dir = dir && dir[0] ? dir : NULL;
+    if (!run->ckpt_dir)
         return;
-    const char *name = g->hash[0] ? g->hash : "graph";
-    snprintf(run->ckpt, sizeof run->ckpt, "%s/%.64s.safetensors", dir, name);
-    snprintf(run->ckpt_best, sizeof run->ckpt_best, "%s/%.64s.best.safetensors", dir, name);
+    snprintf(run->ckpt, sizeof run->ckpt, "%s/%.80s.safetensors", dir, name);
+    snprintf(run->ckpt_best, sizeof run->ckpt_best, "%s/%.80s.best.safetensors", dir, name);
 }
 
 static void copy_out(native_run *run)
@@ -64,7 +63,7 @@ int native_ckpt_save(native_run *run, int improved, cb_error *e)
 {
     if (!run->ckpt[0])
         return CB_OK;
-    const char *dir = run->nt->cfg.ckpt_dir;
+    const char *dir = run->ckpt_dir;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return run->nt->h->fail(run->nt->h, e, CB_EFAIL, "checkpoint_dir", "%s: cannot create: %s",
                                 dir, strerror(errno));

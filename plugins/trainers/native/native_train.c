@@ -1,11 +1,13 @@
 /* plugins/trainers/native/native_train.c: the trainer's train(): sets up the engine for the
  * job's graph (recipe, data, weights with transfer, optimizer, checkpoint resume), runs the
  * epochs with validation and early stopping, restores the best validated weights, measures the
- * test accuracy and hands the trained weights back. */
+ * test accuracy and hands the trained weights back. With recipe_trials, a recipe search
+ * (native_search.c) picks the recipe first and the winner's training is carried on here. */
 #include "native.h"
 
 #include <codebench/sdk.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,11 +47,11 @@ static uint64_t seed_of(const native_run *run, const char *stream)
     return cb_splitmix64(&x);
 }
 
-static int setup(native_run *run, cb_error *e)
+int native_setup(native_run *run, cb_error *e)
 {
     native *nt = run->nt;
     const cb_host *h = nt->h;
-    int rc = native_recipe(nt, run->job->recipe, &run->r, e);
+    int rc = run->preset ? CB_OK : native_recipe(nt, run->job->recipe, &run->r, e);
     if (rc == CB_OK)
         rc = native_data_ready(nt, e);
     if (rc)
@@ -70,7 +72,9 @@ static int setup(native_run *run, cb_error *e)
     cb_rng_seed(&run->order, seed_of(run, "order"));
     run->step_seed = seed_of(run, "dropout");
     run->best_val = run->val_acc = -1;
-    native_ckpt_paths(run);
+    run->val_loss = NAN;
+    if (!run->preset) /* a trial's caller chose its files */
+        native_ckpt_paths(run, nt->cfg.ckpt_dir, run->job->graph->hash[0] ? run->job->graph->hash : "graph");
     return native_ckpt_resume(run, e);
 }
 
@@ -80,7 +84,7 @@ static int after_epoch(native_run *run, cb_error *e)
     native *nt = run->nt;
     int improved = 0;
     if (nt->data.val.n > 0) {
-        int rc = native_evaluate(run, &nt->data.val, &run->val_acc, NULL, e);
+        int rc = native_evaluate(run, &nt->data.val, &run->val_acc, &run->val_loss, e);
         if (rc)
             return rc;
         improved = run->val_acc > run->best_val;
@@ -124,7 +128,7 @@ static void hand_back(const native_run *run)
     }
 }
 
-static void teardown(native_run *run)
+void native_teardown(native_run *run)
 {
     for (int32_t i = 0; run->best && run->en && i < cb_engine_n_weights(run->en); i++)
         free(run->best[i]);
@@ -136,40 +140,63 @@ static void teardown(native_run *run)
     cb_engine_free(run->en);
 }
 
-static int train_loop(native_run *run, cb_train_result *r, cb_error *e)
+int native_advance(native_run *run, cb_error *e)
 {
-    int rc = setup(run, e);
-    while (rc == CB_OK && run->epoch < run->r.epochs && !run->stop) {
+    int32_t until = run->until > 0 && run->until < run->r.epochs ? run->until : run->r.epochs;
+    int rc = CB_OK;
+    while (rc == CB_OK && run->epoch < until && !run->stop) {
         rc = native_epoch(run, e);
         if (rc == CB_OK) {
             run->epoch++;
             rc = after_epoch(run, e);
         }
     }
-    if (rc)
-        return rc;
+    return rc;
+}
+
+/* Best validated weights, test accuracy, result, weights handed back. */
+static int finish(native_run *run, const native_spent *spent, cb_train_result *r, cb_error *e)
+{
     restore_best(run);
     double test_acc = 0;
-    rc = native_evaluate(run, &run->nt->data.test, &test_acc, NULL, e);
+    int rc = native_evaluate(run, &run->nt->data.test, &test_acc, NULL, e);
     if (rc)
         return rc;
-    *r = (cb_train_result){sizeof *r, test_acc, run->best_val, run->loss, 0, run->epoch,
-                           run->train_seconds,
-                           run->train_seconds > 0 ? (double)run->train_images / run->train_seconds : 0};
+    double seconds = run->train_seconds + spent->seconds;
+    double images = (double)(run->train_images + spent->images);
+    *r = (cb_train_result){sizeof *r, test_acc, run->best_val, run->loss, 0, run->epoch, seconds,
+                           seconds > 0 ? images / seconds : 0};
     hand_back(run);
     return CB_OK;
+}
+
+static int train_job(native *nt, const cb_train_job *job, cb_train_result *r, cb_error *e)
+{
+    native_run run;
+    memset(&run, 0, sizeof run);
+    run.nt = nt;
+    run.job = job;
+    native_spent spent = {0, 0};
+    char dir[4096] = "";
+    int rc = CB_OK;
+    if (nt->cfg.recipe_trials > 0) /* leaves the winner's recipe and files in run */
+        rc = native_search(nt, job, &run, &spent, dir, sizeof dir, e);
+    if (rc == CB_OK)
+        rc = native_setup(&run, e);
+    if (rc == CB_OK)
+        rc = native_advance(&run, e);
+    if (rc == CB_OK)
+        rc = finish(&run, &spent, r, e);
+    native_teardown(&run);
+    native_search_cleanup(nt, dir);
+    return rc;
 }
 
 int native_train(void *self, const cb_train_job *job, cb_train_result *r, cb_error *e)
 {
     native *nt = self;
-    native_run run;
-    memset(&run, 0, sizeof run);
-    run.nt = nt;
-    run.job = job;
-    int rc = job && job->graph ? train_loop(&run, r, e)
+    int rc = job && job->graph ? train_job(nt, job, r, e)
                                : nt->h->fail(nt->h, e, CB_EINVAL, NULL, "train: no graph");
-    teardown(&run);
     if (rc && e && !e->plugin[0]) /* SDK errors carry no plugin name */
         snprintf(e->plugin, sizeof e->plugin, "%s", nt->h->plugin);
     return rc;
