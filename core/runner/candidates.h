@@ -16,4 +16,7 @@ void cb_candidates_free(cb_candidates *c);
 /* The flattened graph of candidate i (built on first use), or NULL with why filled. */
 const cb_graph *cb_candidates_graph(cb_candidates *c, int64_t i, char *why, size_t why_len);
 
+/* Multiply-accumulates of candidate i for one image (0 when out of range). */
+uint64_t cb_candidates_macs(const cb_candidates *c, int64_t i);
+
 #endif

@@ -71,4 +71,10 @@ const char *cb_study_cnn_hash(const cb_study *st, int64_t i);
  * r->error saying why. */
 void cb_study_evaluate(cb_study *st, const cb_job *job, cb_eval_result *r);
 
+/* Simulates g on the pair's accelerator (the MAC plugin with P_if multipliers, the pair's
+ * memory); *out is freed with cb_sim_result_free. */
+struct cb_sim_result;
+int cb_study_simulate(cb_study *st, const cb_graph *g, const cb_pair *p, struct cb_sim_result *out,
+                      char *why, size_t why_len);
+
 #endif

@@ -1,0 +1,126 @@
+/* core/runner/candidates.c: the CNN candidates of a study (see candidates.h).
+ *
+ * The `cards` space: every model card listed in cnn.cards, loaded through the op plugins. Each
+ * candidate's embedding is its structural feature vector (cb_net_embed), standardized over the
+ * candidates so that every dimension has zero mean and unit spread. */
+#include "runner/candidates.h"
+#include "cnn/net.h"
+#include "util/util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cb_candidates {
+    size_t n;
+    cb_net *nets;
+    float *embed;
+    const char **hashes;
+};
+
+static void standardize(float *x, size_t n, int dim)
+{
+    for (int k = 0; k < dim; k++) {
+        double mean = 0, var = 0;
+        for (size_t i = 0; i < n; i++)
+            mean += x[i * (size_t)dim + (size_t)k];
+        mean /= (double)n;
+        for (size_t i = 0; i < n; i++) {
+            double e = x[i * (size_t)dim + (size_t)k] - mean;
+            var += e * e;
+        }
+        double sd = sqrt(var / (double)n);
+        for (size_t i = 0; i < n; i++) {
+            float *v = &x[i * (size_t)dim + (size_t)k];
+            *v = sd > 1e-12 ? (float)((*v - mean) / sd) : 0.0f;
+        }
+    }
+}
+
+static int check_card(cb_study *st, const cb_net *net, size_t i, cb_diag *d)
+{
+    const cb_manifest_cnn *cnn = &st->m.cnn;
+    const cb_shape in = net->g.input;
+    if (in.c != cnn->input.channels || in.h != cnn->input.height || in.w != cnn->input.width)
+        return cb_manifest_fail(&st->m, d, cnn->cards.at[i],
+                                "model card '%s' takes %dx%dx%d input, cnn.input is %lldx%lldx%lld",
+                                net->name, in.c, in.h, in.w, (long long)cnn->input.channels,
+                                (long long)cnn->input.height, (long long)cnn->input.width);
+    if (net->g.classes != cnn->classes)
+        return cb_manifest_fail(&st->m, d, cnn->cards.at[i], "model card '%s' has %d classes, cnn.classes is %lld",
+                                net->name, net->g.classes, (long long)cnn->classes);
+    return CB_OK;
+}
+
+static int build_cards(cb_study *st, cb_candidates *c, cb_diag *d)
+{
+    const cb_manifest_cnn *cnn = &st->m.cnn;
+    c->n = cnn->cards.n;
+    c->nets = cb_xcalloc(c->n + 1, sizeof *c->nets);
+    for (size_t i = 0; i < c->n; i++) {
+        if (cb_net_load_card(cnn->card_paths[i], &st->reg, &c->nets[i], d))
+            return CB_EINVAL;
+        if (check_card(st, &c->nets[i], i, d))
+            return CB_EINVAL;
+    }
+    return CB_OK;
+}
+
+int cb_candidates_build(cb_study *st, cb_diag *d)
+{
+    cb_candidates *c = cb_xcalloc(1, sizeof *c);
+    st->cands = c;
+    if (st->m.cnn.space != CB_SPACE_CARDS) {
+        cb_manifest_fail(&st->m, d, (cb_mark){0, 0},
+                         "cnn.space: this build evaluates the 'cards' space only; the module and benchmark "
+                         "spaces are not available to `run` yet");
+        return CB_EINVAL;
+    }
+    if (build_cards(st, c, d))
+        return CB_EINVAL;
+    c->embed = cb_xcalloc(c->n * CB_NET_EMBED_DIM + 1, sizeof *c->embed);
+    c->hashes = cb_xcalloc(c->n + 1, sizeof *c->hashes);
+    for (size_t i = 0; i < c->n; i++) {
+        cb_net_embed(&c->nets[i], &c->embed[i * CB_NET_EMBED_DIM]);
+        c->hashes[i] = c->nets[i].g.hash;
+    }
+    standardize(c->embed, c->n, CB_NET_EMBED_DIM);
+    st->space.n_cnn = (int64_t)c->n;
+    st->space.dim_cnn = CB_NET_EMBED_DIM;
+    st->space.cnn_embed = c->embed;
+    st->space.cnn_hash = c->hashes;
+    return CB_OK;
+}
+
+void cb_candidates_free(cb_candidates *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        cb_net_free(&c->nets[i]);
+    free(c->nets);
+    free(c->embed);
+    free(c->hashes);
+    free(c);
+}
+
+const cb_graph *cb_candidates_graph(cb_candidates *c, int64_t i, char *why, size_t why_len)
+{
+    if (!c || i < 0 || (size_t)i >= c->n) {
+        snprintf(why, why_len, "CNN %lld is not among the %zu candidates", (long long)i, c ? c->n : 0);
+        return NULL;
+    }
+    return &c->nets[i].g;
+}
+
+const char *cb_study_cnn_hash(const cb_study *st, int64_t i)
+{
+    const cb_candidates *c = st->cands;
+    return c && i >= 0 && (size_t)i < c->n ? c->hashes[i] : NULL;
+}
+
+uint64_t cb_candidates_macs(const cb_candidates *c, int64_t i)
+{
+    return c && i >= 0 && (size_t)i < c->n ? c->nets[i].macs : 0;
+}
