@@ -10,6 +10,8 @@ static const cb_command commands[] = {
     {"plugins", "list plugins, show one (`plugins show NAME`), or verify plugin files", cb_cmd_plugins},
     {"validate", "check a manifest without running anything", cb_cmd_validate},
     {"run", "run the study a manifest describes (resumable)", cb_cmd_run},
+    {"train", "train one model card on a data set with a trainer plugin", cb_cmd_train},
+    {"model", "show a model card: layers, shapes, parameters, MACs, hash", cb_cmd_model},
     {"worker", "a worker process of `run` (started by it)", cb_cmd_worker},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
