@@ -211,8 +211,10 @@ install: all
 	install -m 0755 $(EXE) $(DESTDIR)$(BINDIR)/codebench
 	install -m 0644 $(LIBCB) $(LIBSDK) $(DESTDIR)$(LIBDIR)/
 	install -m 0644 sdk/include/codebench/*.h $(DESTDIR)$(INCLUDEDIR)/codebench/
-	install -m 0644 $(BUILD)/codebench.pc $(DESTDIR)$(PCDIR)/codebench.pc
-	cd $(BUILD)/plugins && for f in */*.so; do \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@PLUGINDIR@|$(PLUGINDIR)|g' sdk/codebench.pc.in > $(DESTDIR)$(PCDIR)/codebench.pc
+	cd $(BUILD)/plugins && for f in */*.so */*.py; do [ -e "$$f" ] || continue; \
 	    install -d $(DESTDIR)$(PLUGINDIR)/$$(dirname $$f); \
 	    install -m 0644 $$f $(DESTDIR)$(PLUGINDIR)/$$f; done
 

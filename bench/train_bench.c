@@ -1,9 +1,10 @@
 /* bench/train_bench.c: trains LeNet-5 (Fashion-MNIST) or a small VGG with batch-norm
- * (CIFAR-10) through the native trainer plugin, as a run would (registry, libffi create), and
- * prints training images per second, test accuracy and peak RSS. bench/train.sh builds and runs
- * it beside the PyTorch peer (bench/train_torch.py).
+ * (CIFAR-10) through a trainer plugin (native unless trainer=NAME says otherwise), as a run
+ * would (registry, libffi create), and prints training images per second, test accuracy and
+ * peak RSS. bench/train.sh builds and runs it beside the PyTorch peer (bench/train_torch.py);
+ * bench/train_agree.sh runs it with the native and the pytorch trainers at equal recipe.
  *
- *   train_bench BUILD lenet5|vgg [param=value ...]   (native trainer parameters)
+ *   train_bench BUILD lenet5|vgg [trainer=NAME] [param=value ...]   (the trainer's parameters)
  */
 #include "host/host.h"
 #include "plugin/bind.h"
@@ -117,16 +118,22 @@ int main(int argc, char **argv)
     static net n;
     n.reg = &reg;
     build(&n, argv[2]);
-    const cb_entry *tr = cb_registry_find(&reg, CB_KIND_TRAINER, "native", &e);
+    const char *trainer = "native";
+    for (int a = 3; a < argc; a++)
+        if (!strncmp(argv[a], "trainer=", 8))
+            trainer = argv[a] + 8;
+    const cb_entry *tr = cb_registry_find(&reg, CB_KIND_TRAINER, trainer, &e);
     if (!tr)
-        die("native", e.msg);
+        die(trainer, e.msg);
     const cb_plugin *p = tr->plugin;
     cb_value vals[64];
     char why[256];
     if (cb_param_defaults(p->params, vals, why, sizeof why))
-        die("native", why);
+        die(trainer, why);
     int threads = 2;
     for (int a = 3; a < argc; a++) {
+        if (!strncmp(argv[a], "trainer=", 8))
+            continue;
         char *eq = strchr(argv[a], '=');
         if (!eq)
             die(argv[a], "expected param=value");
@@ -139,18 +146,22 @@ int main(int argc, char **argv)
     }
     const char *pool = getenv("BENCH_POOL"); /* the core pool size, when it should differ */
     cb_host_configure(1, pool ? atoi(pool) : threads > 0 ? threads : 2, CB_LOG_INFO);
-    cb_host *h = cb_host_new("native");
+    cb_host *h = cb_host_new(trainer);
     cb_instance inst;
     if (cb_plugin_create(p, h, vals, &inst, &e))
-        die("native", e.msg);
+        die(trainer, e.msg);
     cb_train_job job = {sizeof job, &n.g, NULL, 0, NULL, NULL, on_progress, NULL};
     cb_train_result r;
     if (((const cb_trainer_vt *)p->vtable)->train(inst.self, &job, &r, &e))
         die("train", e.msg);
-    struct rusage ru;
+    struct rusage ru, rc;
     getrusage(RUSAGE_SELF, &ru);
-    printf("native %-6s threads %d: %8.0f images/s training, test accuracy %.4f after %d epoch(s), %.1f s, peak RSS %.0f MB\n",
-           argv[2], threads, r.images_per_s, r.accuracy, r.epochs, r.seconds, ru.ru_maxrss / 1024.0);
+    getrusage(RUSAGE_CHILDREN, &rc); /* a trainer that runs a subprocess (pytorch) */
+    printf("%s %-6s threads %d: %8.0f images/s training, test accuracy %.4f after %d epoch(s), %.1f s, peak RSS %.0f MB",
+           trainer, argv[2], threads, r.images_per_s, r.accuracy, r.epochs, r.seconds, ru.ru_maxrss / 1024.0);
+    if (rc.ru_maxrss > 0)
+        printf(" (subprocess %.0f MB)", rc.ru_maxrss / 1024.0);
+    printf("\n");
     cb_instance_destroy(&inst);
     cb_host_free(h);
     cb_host_shutdown();

@@ -6,7 +6,7 @@ set -e
 PKGS="pkg-config libyaml-dev libffi-dev libopenblas-dev libsqlite3-dev libssl-dev
 libcriterion-dev libcairo2-dev libpng-dev libjpeg-dev zlib1g-dev clang
 libopenmpi-dev openmpi-bin
-dataset-fashion-mnist"
+dataset-fashion-mnist python3-torch"
 
 missing=""
 for p in $PKGS; do
