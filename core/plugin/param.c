@@ -197,7 +197,8 @@ const char *cb_value_str(const cb_param *p, cb_value v, char *buf, size_t len)
         for (int prec = 1; prec <= 17; prec++) {
             char tmp[64];
             snprintf(tmp, sizeof tmp, "%.*g", prec, v.r);
-            if (strtod(tmp, NULL) == v.r) {
+            /* "7e+02" round-trips but reads badly: exponents only for very large or small */
+            if (strtod(tmp, NULL) == v.r && (!strchr(tmp, 'e') || fabs(v.r) >= 1e15 || fabs(v.r) < 1e-4)) {
                 snprintf(buf, len, "%s", tmp);
                 break;
             }

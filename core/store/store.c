@@ -83,9 +83,27 @@ static int check_format(cb_store *s, char *err, size_t len)
     return rc;
 }
 
+/* mkdir -p: the run folder's parents are created too (runs/ on a first run). */
+static int make_dirs(const char *dir)
+{
+    char *p = cb_xstrdup(dir);
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = '\0';
+            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+                free(p);
+                return -1;
+            }
+            *s = '/';
+        }
+    int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
 cb_store *cb_store_open(const char *dir, char *err, size_t err_len)
 {
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+    if (make_dirs(dir) != 0) {
         fail(err, err_len, dir, strerror(errno));
         return NULL;
     }
@@ -367,6 +385,39 @@ int cb_store_rows(cb_store *s, cb_eval_row **rows, size_t *n)
     }
     sqlite3_finalize(st);
     return 0;
+}
+
+static void text_col(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(buf, len, "%s", t ? (const char *)t : "");
+}
+
+int cb_store_each_layer(cb_store *s, int (*fn)(void *ctx, int64_t eval_id, int layer,
+                                               const cb_layer_row *row),
+                        void *ctx)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT eval_id, layer, name, op, cycles, compute_cycles, stall_cycles,"
+                           " latency_s, dyn_energy_j, leak_energy_j FROM layers ORDER BY eval_id, layer",
+                           -1, &st, NULL))
+        return -1;
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        cb_layer_row r;
+        text_col(st, 2, r.name, sizeof r.name);
+        text_col(st, 3, r.op, sizeof r.op);
+        r.cycles = col_or_nan(st, 4);
+        r.compute_cycles = col_or_nan(st, 5);
+        r.stall_cycles = col_or_nan(st, 6);
+        r.latency_s = col_or_nan(st, 7);
+        r.dyn_energy_j = col_or_nan(st, 8);
+        r.leak_energy_j = col_or_nan(st, 9);
+        rc = fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), &r);
+    }
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int cb_store_drop_pending_after(cb_store *s, int64_t state_id)

@@ -68,6 +68,13 @@ int cb_store_latest_state(cb_store *s, int64_t *id, void **blob, size_t *len);
 /* Every row, in ask order; *rows malloc'd. */
 int cb_store_rows(cb_store *s, cb_eval_row **rows, size_t *n);
 
+/* Calls fn for every per-layer row, ordered by evaluation id and layer index (streamed, so
+ * exporting a long run never holds every layer at once); stops at fn's first non-zero return
+ * and returns it. */
+int cb_store_each_layer(cb_store *s, int (*fn)(void *ctx, int64_t eval_id, int layer,
+                                               const cb_layer_row *row),
+                        void *ctx);
+
 /* Resume: deletes pending rows asked after snapshot state_id (the restored search will ask
  * them again) and returns how many it deleted. */
 int cb_store_drop_pending_after(cb_store *s, int64_t state_id);

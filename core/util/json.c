@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void cb_json_str(FILE *out, const char *s)
 {
@@ -37,7 +38,7 @@ void cb_json_num(FILE *out, double v)
     char buf[64];
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
+        if (strtod(buf, NULL) == v && (!strchr(buf, 'e') || fabs(v) >= 1e15 || fabs(v) < 1e-4))
             break;
     }
     fputs(buf, out);
