@@ -13,20 +13,24 @@
 #define FAULTY_PARAMS(P)                                                                     \
     P(ENUM, mode, "segv", 0, 0, CB_CHOICES("segv", "abort", "exit", "hang", "error", "nan", "leak"), \
       "", "what to do on a triggering CNN")                                                  \
-    P(STR, trigger, "", 0, 0, NULL, "", "graph-hash prefix that triggers the fault ('' never)")
+    P(STR, trigger, "", 0, 0, NULL, "", "graph-hash prefix that triggers the fault ('' never)")      \
+    P(INT, delay_ms, "0", 0, 60000, NULL, "ms", "time each training takes (to kill runs midway)")
 CB_PARAM_TABLE(faulty_params, FAULTY_PARAMS);
 
 typedef struct faulty {
     int mode;
+    int64_t delay_ms;
     char trigger[65];
 } faulty;
 
-static int faulty_create(const cb_host *h, cb_error *e, void **self, int mode, const char *trigger)
+static int faulty_create(const cb_host *h, cb_error *e, void **self, int mode, const char *trigger,
+                         int64_t delay_ms)
 {
     faulty *f = calloc(1, sizeof *f);
     if (!f)
         return h->fail(h, e, CB_EFAIL, NULL, "out of memory");
     f->mode = mode;
+    f->delay_ms = delay_ms;
     strncpy(f->trigger, trigger, sizeof f->trigger - 1);
     *self = f;
     return CB_OK;
@@ -51,6 +55,8 @@ static int faulty_train(void *self, const cb_train_job *job, cb_train_result *r,
     const char *hash = job->graph->hash;
     bool hit = f->trigger[0] && strncmp(hash, f->trigger, strlen(f->trigger)) == 0;
     r->accuracy = hash_accuracy(hash);
+    if (f->delay_ms)
+        usleep((useconds_t)(f->delay_ms * 1000));
     if (!hit)
         return CB_OK;
     switch (f->mode) {
