@@ -171,6 +171,7 @@ check:
 run-tests: core-names-check
 	CODEBENCH_BUILD=$(abspath $(BUILD)) $(UNIT_BIN) -j2 --timeout 300
 	CODEBENCH_BUILD=$(abspath $(BUILD)) sh tests/cli/run.sh $(abspath $(BUILD))
+	sh tests/cli/study.sh $(abspath $(BUILD))
 	@$(MAKE) --no-print-directory sdk-template-check
 
 # The core never names a plugin: it learns every name from the .so files it loads.
