@@ -7,7 +7,10 @@ set -e
 names=$(grep -rhoE '^\s*(static\s+)?const\s+cb_plugin\s+\w+\s*=\s*\{[^"]*"[a-z0-9_]+"' plugins 2>/dev/null \
         | grep -oE '"[a-z0-9_]+"' | sort -u)
 # Descriptors written over several lines: the first string literal after CB_KIND_*.
-more=$(grep -rhoE 'CB_KIND_[A-Z]+,\s*"[a-z0-9_]+"' plugins 2>/dev/null | grep -oE '"[a-z0-9_]+"' | sort -u)
+more=$( (grep -rhoE 'CB_KIND_[A-Z]+,\s*"[a-z0-9_]+"' plugins; \
+        grep -rhoE '\.kind *= *CB_KIND_[A-Z]+, *\.name *= *"[a-z0-9_]+"' plugins; \
+        grep -rhA3 -E '\.kind *= *CB_KIND_[A-Z]+,? *$' plugins | grep -oE '\.name *= *"[a-z0-9_]+"') 2>/dev/null \
+        | grep -oE '"[a-z0-9_]+"' | sort -u)
 fail=0
 for n in $names $more; do
     if grep -rn --include='*.c' --include='*.h' -F "$n" core/ >/dev/null 2>&1; then

@@ -25,7 +25,7 @@ int cb_param_parse(const cb_param *p, const char *text, bool quoted, cb_value *o
 /* Formats the range or choices of p ("1..64", "{rram, dram}", "any"); returns buf. */
 const char *cb_param_range_str(const cb_param *p, char *buf, size_t len);
 
-/* Formats v as p's type ("8", "0.5", "true", "rram"); returns buf. */
+/* Formats v as p's type ("8", "0.5", "true", an enum's choice); returns buf. */
 const char *cb_value_str(const cb_param *p, cb_value v, char *buf, size_t len);
 
 /* Fills vals[0..n) with the schema's defaults (required ones left zeroed).
