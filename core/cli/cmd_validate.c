@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "manifest/manifest.h"
 #include "plugin/registry.h"
+#include "runner/study.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -55,22 +56,24 @@ int cb_cmd_validate(int argc, char **argv)
     int quiet, rc = parse_args(argc, argv, &path, &quiet);
     if (rc != CB_EXIT_OK)
         return rc;
-    cb_registry reg;
-    cb_registry_init(&reg);
-    cb_manifest m;
+    /* The whole study as `run` opens it, minus the plugin instances: the manifest, its plugins
+     * and parameters, and every model card with its shapes. */
+    cb_study st;
     cb_diag d;
-    if (cb_manifest_load(path, &reg, &m, &d) != CB_OK) {
+    if (cb_study_open(path, 0, &st, &d) != CB_OK) {
         char line[sizeof d.file + sizeof d.msg + 32];
         if (quiet)
             fprintf(stderr, "%s\n", cb_diag_line(&d, line, sizeof line));
         else
             cb_diag_print(&d, stderr);
-        cb_registry_free(&reg);
-        return CB_EXIT_USAGE;
+        cb_study_close(&st);
+        return d.code == CB_EFAIL ? CB_EXIT_FAIL : CB_EXIT_USAGE;
     }
-    if (!quiet)
-        cb_manifest_print(&m, stdout);
-    cb_manifest_free(&m);
-    cb_registry_free(&reg);
+    if (!quiet) {
+        cb_manifest_print(&st.m, stdout);
+        printf("  candidates   %lld CNNs; accelerator space of %d axes\n", (long long)st.space.n_cnn,
+               st.space.n_axes);
+    }
+    cb_study_close(&st);
     return CB_EXIT_OK;
 }
