@@ -52,9 +52,16 @@ static void setup(void)
     create("fx_mem", CB_KIND_MEMORY, &mem, NULL, NULL);
 }
 
+static void drop(cb_instance *inst)
+{
+    cb_instance_destroy(inst);
+    cb_host_free(inst->host);
+}
+
 static void teardown(void)
 {
-    cb_instance_destroy(&mem);
+    drop(&mem);
+    drop(&mac);
     cb_net_free(&net);
     cb_registry_free(&reg);
 }
@@ -143,7 +150,7 @@ Test(sim, slower_memory_slows_a_memory_bound_layer)
 {
     cb_accel_cfg c = full_array(); /* compute is tiny: the layer is memory bound */
     cb_sim_result fast = run(c);
-    cb_instance_destroy(&mem);
+    drop(&mem);
     create("fx_mem", CB_KIND_MEMORY, &mem, "clock_ghz", "0.1");
     cb_sim_result slow = run(c);
     cr_assert(gt(dbl, slow.stall_cycles, 5 * fast.stall_cycles));
