@@ -4,8 +4,8 @@
  * A pair is a point of a finite grid: the CNN index and one value index per accelerator axis.
  * Proposals are drawn uniformly from that grid with a seeded generator, skipping pairs already
  * asked (pending or told) and pairs the space rejects (space->valid). When rejection keeps
- * failing (the space is nearly used up), the rest of the grid is enumerated from a random
- * starting point instead, so a small space ends cleanly with *n_out = 0. The state (generator
+ * failing (the space is nearly used up), the free valid pairs of the grid are enumerated and one
+ * is chosen uniformly instead, so a small space ends cleanly with *n_out = 0. The state (generator
  * and the set of asked pairs) is saved whole, so a resumed search proposes what an uninterrupted
  * one would. */
 #include <codebench/codebench.h>
@@ -97,14 +97,19 @@ static int seen_or_add(rnd *r, uint64_t index, int add)
 static int random_start(void *self, const cb_space *sp, cb_error *e)
 {
     rnd *r = self;
-    r->sp = sp;
+    if (sp->n_axes < 0 || sp->n_axes > CB_ACCEL_MAX)
+        return r->h->fail(r->h, e, CB_EINVAL, NULL,
+                          "the space has %d accelerator axes, a pair holds 0 to %d", sp->n_axes,
+                          CB_ACCEL_MAX);
     double size = sp->n_cnn > 0 ? (double)sp->n_cnn : 1.0;
-    for (int a = 0; a < sp->n_axes; a++)
-        size *= sp->axes[a].n_values > 0 ? sp->axes[a].n_values : 1;
+    for (int a = 0; a < sp->n_axes; a++) {
+        if (sp->axes[a].n_values < 1 || !sp->axes[a].values)
+            return r->h->fail(r->h, e, CB_EINVAL, sp->axes[a].name ? sp->axes[a].name : "",
+                              "accelerator axis %d has no values", a);
+        size *= sp->axes[a].n_values;
+    }
+    r->sp = sp;
     r->size = size > 1e18 ? (uint64_t)1e18 : (uint64_t)size;
-    if (sp->n_axes > CB_ACCEL_MAX)
-        return r->h->fail(r->h, e, CB_EINVAL, NULL, "the space has %d accelerator axes, at most %d fit a pair",
-                          sp->n_axes, CB_ACCEL_MAX);
     return CB_OK;
 }
 
@@ -127,34 +132,55 @@ static int valid(const rnd *r, const cb_pair *p)
     return !r->sp->valid || r->sp->valid(r->sp->ctx, p);
 }
 
-/* The next free, valid index at or after start (wrapping); UINT64_MAX when none is left. */
-static uint64_t scan(rnd *r, uint64_t start)
+static int usable(rnd *r, uint64_t i)
 {
-    for (uint64_t k = 0; k < r->size; k++) {
-        uint64_t i = (start + k) % r->size;
-        cb_pair p;
-        to_pair(r, i, &p);
-        if (!seen_or_add(r, i, 0) && valid(r, &p))
-            return i;
+    cb_pair p;
+    if (seen_or_add(r, i, 0))
+        return 0;
+    to_pair(r, i, &p);
+    return valid(r, &p);
+}
+
+/* Grids up to this many points are enumerated when rejection sampling keeps failing. */
+#define ENUM_MAX ((uint64_t)1 << 24)
+
+/* A uniform choice among the free, valid indices, by enumeration; UINT64_MAX when none is left
+ * (or the grid is too large to enumerate). */
+static uint64_t pick_remaining(rnd *r)
+{
+    if (r->size > ENUM_MAX) {
+        r->h->log(r->h, CB_LOG_WARN,
+                  "no free valid pair in %lld random draws over %llu points; stopping",
+                  (long long)r->max_tries, (unsigned long long)r->size);
+        return UINT64_MAX;
     }
-    return UINT64_MAX;
+    uint64_t count = 0;
+    for (uint64_t i = 0; i < r->size; i++)
+        count += (uint64_t)usable(r, i);
+    if (!count)
+        return UINT64_MAX;
+    uint64_t k = cb_rng_below(&r->rng, count);
+    for (uint64_t i = 0; i < r->size; i++)
+        if (usable(r, i) && k-- == 0)
+            return i;
+    return UINT64_MAX; /* unreachable while valid() is a function of the pair */
 }
 
 static int random_ask(void *self, int n, cb_pair *out, int *n_out, cb_error *e)
 {
     rnd *r = self;
     *n_out = 0;
+    if (!r->sp)
+        return r->h->fail(r->h, e, CB_EFAIL, NULL, "ask() before start()");
     while (*n_out < n && r->n_asked < r->size) {
         uint64_t found = UINT64_MAX;
         for (int64_t t = 0; t < r->max_tries && found == UINT64_MAX; t++) {
             uint64_t i = cb_rng_below(&r->rng, r->size);
-            cb_pair p;
-            to_pair(r, i, &p);
-            if (!seen_or_add(r, i, 0) && valid(r, &p))
+            if (usable(r, i))
                 found = i;
         }
         if (found == UINT64_MAX)
-            found = scan(r, cb_rng_below(&r->rng, r->size));
+            found = pick_remaining(r);
         if (found == UINT64_MAX)
             break; /* every remaining pair is invalid */
         if (seen_or_add(r, found, 1))
@@ -172,36 +198,47 @@ static int random_tell(void *self, const cb_pair *p, const cb_metrics *m, cb_err
 static int random_save(void *self, cb_write w, void *ctx, cb_error *e)
 {
     rnd *r = self;
-    if (w(ctx, &r->rng, sizeof r->rng) || w(ctx, &r->n_asked, sizeof r->n_asked))
-        return CB_EFAIL;
-    for (uint64_t i = 0; i < r->cap; i++)
-        if (r->asked[i] && w(ctx, &r->asked[i], sizeof r->asked[i]))
-            return CB_EFAIL;
-    return CB_OK;
+    int bad = w(ctx, &r->rng, sizeof r->rng) || w(ctx, &r->n_asked, sizeof r->n_asked);
+    for (uint64_t i = 0; i < r->cap && !bad; i++)
+        if (r->asked[i])
+            bad = w(ctx, &r->asked[i], sizeof r->asked[i]);
+    return bad ? r->h->fail(r->h, e, CB_EFAIL, NULL, "could not write the search state") : CB_OK;
 }
 
 static int random_load(void *self, const void *buf, size_t len, cb_error *e)
 {
     rnd *r = self;
     const char *p = buf;
+    const size_t head = sizeof r->rng + sizeof(uint64_t);
     uint64_t n;
-    if (len < sizeof r->rng + sizeof n)
+    if (len < head)
         return r->h->fail(r->h, e, CB_EFAIL, NULL, "saved state is %zu bytes, too short", len);
-    memcpy(&r->rng, p, sizeof r->rng);
     memcpy(&n, p + sizeof r->rng, sizeof n);
-    p += sizeof r->rng + sizeof n;
-    if (len != sizeof r->rng + sizeof n + n * sizeof(uint64_t))
-        return r->h->fail(r->h, e, CB_EFAIL, NULL, "saved state is %zu bytes, expected %zu", len,
-                          (size_t)(sizeof r->rng + sizeof n + n * sizeof(uint64_t)));
-    free(r->asked);
-    r->asked = NULL;
-    r->cap = r->n_asked = 0;
+    if ((len - head) % sizeof(uint64_t) || n != (len - head) / sizeof(uint64_t))
+        return r->h->fail(r->h, e, CB_EFAIL, NULL,
+                          "saved state is %zu bytes, which does not hold %llu asked pairs", len,
+                          (unsigned long long)n);
+    rnd t = *r; /* build the set aside: a refused state leaves this one untouched */
+    t.asked = NULL;
+    t.cap = t.n_asked = 0;
+    memcpy(&t.rng, p, sizeof t.rng);
+    p += head;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t key;
         memcpy(&key, p + i * sizeof key, sizeof key);
-        if (seen_or_add(r, key - 1, 1))
-            return r->h->fail(r->h, e, CB_EFAIL, NULL, "out of memory");
+        if (key == 0 || (r->sp && key - 1 >= r->size)) {
+            free(t.asked);
+            return r->h->fail(r->h, e, CB_EFAIL, NULL,
+                              "saved state names pair %llu, outside this space of %llu",
+                              (unsigned long long)(key - 1), (unsigned long long)r->size);
+        }
+        if (seen_or_add(&t, key - 1, 1)) {
+            free(t.asked);
+            return r->h->fail(r->h, e, CB_EFAIL, NULL, "saved state repeats a pair, or out of memory");
+        }
     }
+    free(r->asked);
+    *r = t;
     return CB_OK;
 }
 
