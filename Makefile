@@ -166,13 +166,13 @@ check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory tests
 	@$(MAKE) --no-print-directory run-tests
+	@$(MAKE) --no-print-directory sdk-template-check
 
 .PHONY: run-tests
 run-tests: core-names-check
 	CODEBENCH_BUILD=$(abspath $(BUILD)) $(UNIT_BIN) -j2 --timeout 300
 	CODEBENCH_BUILD=$(abspath $(BUILD)) sh tests/cli/run.sh $(abspath $(BUILD))
 	sh tests/cli/study.sh $(abspath $(BUILD))
-	@$(MAKE) --no-print-directory sdk-template-check
 
 # The core never names a plugin: it learns every name from the .so files it loads.
 core-names-check:
