@@ -17,6 +17,9 @@ int cb_cmd_run(int argc, char **argv);
 int cb_cmd_worker(int argc, char **argv);
 int cb_cmd_model(int argc, char **argv);
 int cb_cmd_train(int argc, char **argv);
+int cb_cmd_simulate(int argc, char **argv);
+int cb_cmd_report(int argc, char **argv);
+int cb_cmd_export(int argc, char **argv);
 
 /* Shared by subcommands: true when argv holds --help/-h (then print usage and return 0). */
 int cb_cli_wants_help(int argc, char **argv);

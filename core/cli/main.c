@@ -12,6 +12,9 @@ static const cb_command commands[] = {
     {"run", "run the study a manifest describes (resumable)", cb_cmd_run},
     {"train", "train one model card on a data set with a trainer plugin", cb_cmd_train},
     {"model", "show a model card: layers, shapes, parameters, MACs, hash", cb_cmd_model},
+    {"simulate", "simulate a model card on an accelerator card (AccelBench)", cb_cmd_simulate},
+    {"report", "write a run folder's report: best pair, Pareto fronts, plots, HTML", cb_cmd_report},
+    {"export", "print every evaluation of a run folder as CSV or JSON", cb_cmd_export},
     {"worker", "a worker process of `run` (started by it)", cb_cmd_worker},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -5,6 +5,7 @@
  * candidates so that every dimension has zero mean and unit spread. */
 #include "runner/candidates.h"
 #include "cnn/net.h"
+#include "sim/sim.h"
 #include "util/util.h"
 
 #include <math.h>
@@ -17,6 +18,8 @@ struct cb_candidates {
     cb_net *nets;
     float *embed;
     const char **hashes;
+    cb_sim_net *sim_nets; /* per candidate, built on first use */
+    unsigned char *have_sim_net;
 };
 
 static void standardize(float *x, size_t n, int dim)
@@ -97,8 +100,13 @@ void cb_candidates_free(cb_candidates *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n; i++) {
         cb_net_free(&c->nets[i]);
+        if (c->have_sim_net && c->have_sim_net[i])
+            cb_sim_net_free(&c->sim_nets[i]);
+    }
+    free(c->sim_nets);
+    free(c->have_sim_net);
     free(c->nets);
     free(c->embed);
     free(c->hashes);
@@ -123,4 +131,20 @@ const char *cb_study_cnn_hash(const cb_study *st, int64_t i)
 uint64_t cb_candidates_macs(const cb_candidates *c, int64_t i)
 {
     return c && i >= 0 && (size_t)i < c->n ? c->nets[i].macs : 0;
+}
+
+const cb_sim_net *cb_candidates_sim_net(cb_candidates *c, int64_t i, char *why, size_t why_len)
+{
+    if (!cb_candidates_graph(c, i, why, why_len))
+        return NULL;
+    if (!c->sim_nets) {
+        c->sim_nets = cb_xcalloc(c->n, sizeof *c->sim_nets);
+        c->have_sim_net = cb_xcalloc(c->n, 1);
+    }
+    if (!c->have_sim_net[i]) {
+        if (cb_sim_net_from_graph(&c->nets[i].g, &c->sim_nets[i], why, why_len) != CB_OK)
+            return NULL;
+        c->have_sim_net[i] = 1;
+    }
+    return &c->sim_nets[i];
 }

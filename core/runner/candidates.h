@@ -16,6 +16,10 @@ void cb_candidates_free(cb_candidates *c);
 /* The flattened graph of candidate i (built on first use), or NULL with why filled. */
 const cb_graph *cb_candidates_graph(cb_candidates *c, int64_t i, char *why, size_t why_len);
 
+/* The simulator's layer list of candidate i (built once), or NULL with why filled. */
+struct cb_sim_net;
+const struct cb_sim_net *cb_candidates_sim_net(cb_candidates *c, int64_t i, char *why, size_t why_len);
+
 /* Multiply-accumulates of candidate i for one image (0 when out of range). */
 uint64_t cb_candidates_macs(const cb_candidates *c, int64_t i);
 

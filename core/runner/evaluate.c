@@ -5,7 +5,7 @@
  *                whose lanes have P_if multipliers and the pair's configured memory plugin
  *   score     <- the objective (Eq. 4) with normalizers fixed per study (see below)
  */
-#include "accel/sim.h"
+#include "sim/sim.h"
 #include "runner/candidates.h"
 #include "runner/study.h"
 #include "util/util.h"
@@ -95,15 +95,16 @@ static cb_instance *mac_for(cb_study *st, int multipliers, unsigned act_mask)
     return NULL;
 }
 
-static int config_of(const cb_study *st, const cb_pair *p, cb_accel_cfg *c, int *mem, char *why, size_t n)
+static int config_of(const cb_study *st, const cb_pair *p, cb_accel_vec *v, int *mem, char *why, size_t n)
 {
     if (p->n_accel != AX_N || st->space.n_axes != AX_N) {
         snprintf(why, n, "the pair has %d accelerator values, the space %d", p->n_accel, st->space.n_axes);
         return -1;
     }
     const double *a = p->accel;
-    *c = (cb_accel_cfg){(int)a[AX_IB], (int)a[AX_IF], (int)a[AX_IX], (int)a[AX_IY], (int)a[AX_OF],
-                        (int)a[AX_K], (int)a[AX_K], (int)a[AX_BATCH], a[AX_ACT], a[AX_WGT], a[AX_MASK]};
+    *v = (cb_accel_vec){(int)a[AX_IB], (int)a[AX_IF], (int)a[AX_IX], (int)a[AX_IY], (int)a[AX_OF],
+                        (int)a[AX_K], (int)a[AX_K], (int)a[AX_BATCH], a[AX_ACT], a[AX_WGT], a[AX_MASK],
+                        0, 0 /* the configured memory plugin instance defines the memory */};
     *mem = (int)a[AX_MEM] - 1;
     if (*mem < 0 || (size_t)*mem >= st->n_memories) {
         snprintf(why, n, "memory choice %g is not among the %zu configured memories", a[AX_MEM], st->n_memories);
@@ -112,22 +113,29 @@ static int config_of(const cb_study *st, const cb_pair *p, cb_accel_cfg *c, int 
     return 0;
 }
 
-/* Simulates g on the pair's accelerator. */
-int cb_study_simulate(cb_study *st, const cb_graph *g, const cb_pair *p, cb_sim_result *out, char *why,
-                      size_t n)
+/* Simulates candidate p->cnn on the pair's accelerator. The layer lists and the simulator (with
+ * its per-layer cache) live as long as the study, so a worker reuses layer results across the
+ * accelerators it is sent. */
+int cb_study_simulate(cb_study *st, const cb_pair *p, cb_sim_report *out, char *why, size_t n)
 {
-    cb_accel_cfg cfg;
+    cb_accel_vec v;
     int mem;
-    if (config_of(st, p, &cfg, &mem, why, n))
+    if (config_of(st, p, &v, &mem, why, n))
         return CB_EINVAL;
-    cb_instance *mac = mac_for(st, cfg.p_if, (1u << CB_ACT_RELU) | (1u << CB_ACT_SILU));
+    cb_instance *mac = mac_for(st, v.p_if, (1u << CB_ACT_RELU) | (1u << CB_ACT_SILU));
     if (!mac) {
-        snprintf(why, n, "no MAC plugin in accelerator.mac has %d multipliers per lane (P_if)", cfg.p_if);
+        snprintf(why, n, "no MAC plugin in accelerator.mac has %d multipliers per lane (P_if)", v.p_if);
         return CB_EINVAL;
     }
-    cb_sim_hw hw = {mac->plugin->vtable, mac->self, st->memories[mem].plugin->vtable,
-                    st->memories[mem].self, 0.5, 0.5};
-    return cb_sim_run(g, &cfg, &hw, out, why, n);
+    const cb_sim_net *net = cb_candidates_sim_net(st->cands, p->cnn, why, n);
+    if (!net)
+        return CB_EINVAL;
+    if (!st->simulator)
+        st->simulator = cb_simulator_new();
+    cb_sim_parts parts = {mac->plugin->vtable, mac->self, st->memories[mem].plugin->vtable,
+                          st->memories[mem].self};
+    cb_sim_opts opts = CB_SIM_OPTS_DEFAULT;
+    return cb_simulate(st->simulator, net, &v, &parts, &opts, out, why, n);
 }
 
 /* Normalizers: each cost's maximum over the space, estimated once per study from the largest
@@ -147,21 +155,20 @@ static void normalizers(cb_study *st)
         }
     }
     char why[256];
-    const cb_graph *g = cb_candidates_graph(st->cands, best, why, sizeof why);
     double lat = 0, area = 0, dyn = 0, leak = 0;
-    for (int corner = 0; corner < 2 && g; corner++) {
+    for (int corner = 0; corner < 2; corner++) {
         cb_pair p = {.cnn = best, .n_accel = AX_N};
         for (int k = 0; k < AX_N; k++)
             p.accel[k] = corner ? st->axes[k].values[st->axes[k].n_values - 1] : st->axes[k].values[0];
         p.accel[AX_MEM] = 1;
-        cb_sim_result r;
-        if (cb_study_simulate(st, g, &p, &r, why, sizeof why) != CB_OK)
+        cb_sim_report r;
+        if (cb_study_simulate(st, &p, &r, why, sizeof why) != CB_OK)
             continue;
         lat = fmax(lat, r.latency_s);
         area = fmax(area, r.area_mm2);
         dyn = fmax(dyn, r.dyn_energy_j);
         leak = fmax(leak, r.leak_energy_j);
-        cb_sim_result_free(&r);
+        cb_sim_report_free(&r);
     }
     if (lat > 0) {
         st->obj.norm_latency_s = lat;
@@ -182,22 +189,20 @@ static void score(cb_study *st, cb_eval_result *r)
     }
 }
 
-static void copy_layers(const cb_sim_result *s, const cb_graph *g, cb_eval_result *r)
+static void copy_layers(const cb_sim_report *s, const cb_sim_net *net, cb_eval_result *r)
 {
     r->n_layers = s->n_layers < CB_EVAL_MAX_LAYERS ? s->n_layers : CB_EVAL_MAX_LAYERS;
-    double ps = 1.0 / (s->clock_mhz * 1e6);
     for (int i = 0; i < r->n_layers; i++) {
         cb_layer_row *L = &r->layers[i];
-        snprintf(L->name, sizeof L->name, "%s", s->layers[i].name);
-        snprintf(L->op, sizeof L->op, "%s", s->layers[i].op);
+        snprintf(L->name, sizeof L->name, "%s", net->layers[i].name);
+        snprintf(L->op, sizeof L->op, "%s", net->layers[i].op);
         L->cycles = s->layers[i].cycles;
         L->compute_cycles = s->layers[i].compute_cycles;
         L->stall_cycles = s->layers[i].stall_cycles;
-        L->latency_s = s->layers[i].cycles * ps;
-        L->dyn_energy_j = s->layers[i].dyn_j;
-        L->leak_energy_j = s->cycles > 0 ? s->leak_energy_j * s->layers[i].cycles / s->cycles : 0;
+        L->latency_s = s->layers[i].latency_s;
+        L->dyn_energy_j = s->layers[i].dyn_energy_j;
+        L->leak_energy_j = s->layers[i].leak_energy_j;
     }
-    (void)g;
 }
 
 void cb_study_evaluate(cb_study *st, const cb_job *job, cb_eval_result *r)
@@ -218,8 +223,8 @@ void cb_study_evaluate(cb_study *st, const cb_job *job, cb_eval_result *r)
         return;
     }
     double t0 = now_s();
-    cb_sim_result s;
-    int rc = cb_study_simulate(st, g, &job->pair, &s, why, sizeof why);
+    cb_sim_report s;
+    int rc = cb_study_simulate(st, &job->pair, &s, why, sizeof why);
     r->sim_s = now_s() - t0;
     if (rc != CB_OK) {
         fail(r, "simulation: %.480s%s", why, "");
@@ -231,7 +236,7 @@ void cb_study_evaluate(cb_study *st, const cb_job *job, cb_eval_result *r)
     r->m.leak_energy_j = s.leak_energy_j;
     r->m.throughput_fps = s.throughput_fps;
     r->m.edp = s.edp;
-    copy_layers(&s, g, r);
-    cb_sim_result_free(&s);
+    copy_layers(&s, cb_candidates_sim_net(st->cands, job->pair.cnn, why, sizeof why), r);
+    cb_sim_report_free(&s);
     score(st, r);
 }

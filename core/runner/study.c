@@ -9,6 +9,7 @@
 #include "host/host.h"
 #include "plugin/param.h"
 #include "runner/candidates.h"
+#include "sim/sim.h"
 #include "util/util.h"
 
 #include <math.h>
@@ -221,6 +222,7 @@ void cb_study_close(cb_study *st)
         destroy(&st->memories[i]);
     free(st->macs);
     free(st->memories);
+    cb_simulator_free(st->simulator);
     cb_candidates_free(st->cands);
     cb_manifest_free(&st->m);
     cb_registry_free(&st->reg);

@@ -53,6 +53,7 @@ typedef struct cb_study {
     cb_instance *macs, *memories;
     size_t n_macs, n_memories;
     cb_candidates *cands;
+    struct cb_simulator *simulator; /* AccelBench with its layer cache; made on first use */
     cb_axis axes[CB_ACCEL_MAX];
     double *axis_values;
     cb_space space;
@@ -71,10 +72,10 @@ const char *cb_study_cnn_hash(const cb_study *st, int64_t i);
  * r->error saying why. */
 void cb_study_evaluate(cb_study *st, const cb_job *job, cb_eval_result *r);
 
-/* Simulates g on the pair's accelerator (the MAC plugin with P_if multipliers, the pair's
- * memory); *out is freed with cb_sim_result_free. */
-struct cb_sim_result;
-int cb_study_simulate(cb_study *st, const cb_graph *g, const cb_pair *p, struct cb_sim_result *out,
-                      char *why, size_t why_len);
+/* Simulates the pair (its CNN on its accelerator: the MAC plugin with P_if multipliers, the
+ * pair's configured memory); *out is freed with cb_sim_report_free. */
+struct cb_sim_report;
+int cb_study_simulate(cb_study *st, const cb_pair *p, struct cb_sim_report *out, char *why,
+                      size_t why_len);
 
 #endif

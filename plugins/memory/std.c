@@ -3,7 +3,7 @@
  * [banks, ranks, channels] configuration and timing and energy parameters, on the bank/channel
  * model of codebench/memtiming.h.
  *
- * Sources of the defaults (docs/memory-and-mac.md has the details):
+ * Sources of the defaults (docs/accelbench.md has the details):
  *  - rram: NVMain's RRAM_SPRING.config from the CODEBench repository (1024-bit bus, tRCD 17,
  *    tCAS 6, tBURST 4, write pulse tWP 20 at 2 GHz; Erd 0.0812 nJ and Ewr 1.684811 nJ per burst
  *    of 4 x 1024 bits), no precharge (cells read in place), leakage 0 as in the seeds (non-volatile

@@ -83,5 +83,12 @@ if [ -d tests/manifests/bad ]; then
 fi
 expect 2 "validate missing file" -- "$cb" validate "$tmp/nope.yaml"
 
+# simulate: a model card on an accelerator card; a bad card is file:line:col, exit 2.
+expect 0 "simulate" -- "$cb" simulate --model examples/models/lenet5.yaml --accel examples/accelerators/spring.yaml
+contains "$tmp/out" "latency" "simulate: latency"
+sed 's/p_ix: 8/p_ix: 9/' examples/accelerators/spring.yaml >"$tmp/bad_accel.yaml"
+expect 2 "simulate with a bad accelerator card" -- "$cb" simulate --model examples/models/lenet5.yaml --accel "$tmp/bad_accel.yaml"
+first_line "$tmp/err" "$tmp/bad_accel.yaml:7:35: p_ix = 9 is not in the AccelBench space (Table 2: 1, 2, 3, 4, 5, 6, 7, 8)" "simulate: bad card"
+
 echo "cli: $pass passed, $failn failed"
 [ "$failn" = 0 ]

@@ -1,0 +1,161 @@
+/* core/report/figures_pareto.c: one Pareto figure: accuracy (maximized, y) against one cost
+ * metric (minimized, x), every ok pair as a dot, the front's pairs joined in order of cost,
+ * infeasible pairs as crosses and the best pair by performance as a star. */
+#include "report/figures.h"
+#include "report/fmt.h"
+#include "util/util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pts {
+    double *x, *y;
+    size_t n;
+} pts;
+
+static void pts_init(pts *p, size_t cap)
+{
+    p->x = cb_xmalloc((cap + 1) * sizeof *p->x);
+    p->y = cb_xmalloc((cap + 1) * sizeof *p->y);
+    p->n = 0;
+}
+
+static void pts_free(pts *p)
+{
+    free(p->x);
+    free(p->y);
+}
+
+static void push(pts *p, const cb_eval_row *row, const cb_report_metric *met, double scale)
+{
+    p->x[p->n] = cb_report_metric_of(met, &row->m) * scale;
+    p->y[p->n++] = row->m.accuracy * 100;
+}
+
+static int plottable(const cb_eval_row *row, const cb_report_metric *met)
+{
+    return isfinite(cb_report_metric_of(met, &row->m)) && isfinite(row->m.accuracy);
+}
+
+/* The SI prefix that makes the largest value read in [1, 1000). */
+static double axis_scale(const cb_report *r, const cb_report_metric *met, const char **prefix)
+{
+    double big = 0, f = 1;
+    for (size_t i = 0; i < r->n_rows; i++)
+        if (r->rows[i].status == CB_ROW_OK || r->rows[i].status == CB_ROW_INFEASIBLE)
+            if (plottable(&r->rows[i], met))
+                big = fmax(big, fabs(cb_report_metric_of(met, &r->rows[i].m)));
+    *prefix = met->si ? cb_fmt_si_prefix(big, &f) : "";
+    return f;
+}
+
+/* The ok pairs not on the front, thinned to at most CB_REPORT_MAX_POINTS by taking every
+ * k-th in ask order (the front is drawn in full on top). Returns how many there were. */
+static size_t others(const cb_report *r, int k, const char *on_front, double scale, pts *out)
+{
+    const cb_report_metric *met = &cb_report_fronts[k];
+    size_t total = 0;
+    for (size_t i = 0; i < r->n_rows; i++)
+        total += r->rows[i].status == CB_ROW_OK && !on_front[i] && plottable(&r->rows[i], met);
+    size_t every = (total + CB_REPORT_MAX_POINTS - 1) / CB_REPORT_MAX_POINTS, seen = 0;
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const cb_eval_row *row = &r->rows[i];
+        if (row->status != CB_ROW_OK || on_front[i] || !plottable(row, met))
+            continue;
+        if (seen++ % (every ? every : 1) == 0)
+            push(out, row, met, scale);
+    }
+    return total;
+}
+
+static void series(cb_plot *p, const char *name, const pts *d, int draw, int mark, double size,
+                   cb_rgb color, double alpha)
+{
+    if (d->n == 0)
+        return;
+    p->s[p->n_series++] = (cb_series){name, d->x, d->y, d->n, draw, mark, size, color, alpha};
+}
+
+static void lower_label(const cb_report_metric *met, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", met->label);
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+}
+
+static void caption(const cb_report *r, int k, size_t n_all, size_t shown, const pts *inf,
+                    cb_report_fig *fig)
+{
+    char what[64];
+    lower_label(&cb_report_fronts[k], what, sizeof what);
+    int at = snprintf(fig->caption, sizeof fig->caption,
+                      "Accuracy against %s of every ok pair (%zu; blue dots%s). Red: the Pareto front, "
+                      "the %zu pairs that no other pair beats on both (higher accuracy and lower %s), "
+                      "joined in order of %s. Star: the best pair by performance.",
+                      what, n_all + r->n_front[k], shown < n_all ? ", thinned for the plot" : "",
+                      r->n_front[k], what, what);
+    if (inf->n && at > 0 && (size_t)at < sizeof fig->caption)
+        snprintf(fig->caption + at, sizeof fig->caption - (size_t)at,
+                 " Grey crosses: %zu infeasible pairs (they break a constraint, so never join the front).",
+                 inf->n);
+}
+
+static void collect(const cb_report *r, int k, double scale, pts *front, pts *inf, pts *best)
+{
+    const cb_report_metric *met = &cb_report_fronts[k];
+    for (size_t j = 0; j < r->n_front[k]; j++)
+        push(front, &r->rows[r->front[k][j]], met, scale);
+    for (size_t i = 0; i < r->n_rows; i++)
+        if (r->rows[i].status == CB_ROW_INFEASIBLE && plottable(&r->rows[i], met))
+            push(inf, &r->rows[i], met, scale);
+    if (r->best >= 0 && plottable(&r->rows[r->best], met))
+        push(best, &r->rows[r->best], met, scale);
+}
+
+int cb_report_pareto_fig(const cb_report *r, int k, const char *out_dir, cb_report_fig *fig,
+                         char *err, size_t len)
+{
+    const cb_report_metric *met = &cb_report_fronts[k];
+    memset(fig, 0, sizeof *fig);
+    snprintf(fig->key, sizeof fig->key, "pareto-%s", met->key);
+    snprintf(fig->title, sizeof fig->title, "Accuracy vs. %s", met->label);
+    if (r->n_front[k] == 0) {
+        snprintf(fig->caption, sizeof fig->caption,
+                 "Not drawn: no ok evaluation has both an accuracy and a %s.", met->label);
+        return 0;
+    }
+    const char *prefix;
+    double scale = axis_scale(r, met, &prefix);
+    char *on_front = cb_xcalloc(r->n_rows + 1, 1);
+    for (size_t j = 0; j < r->n_front[k]; j++)
+        on_front[r->front[k][j]] = 1;
+    pts rest, front, inf, best;
+    pts_init(&rest, r->n_rows);
+    pts_init(&front, r->n_front[k]);
+    pts_init(&inf, r->n_rows);
+    pts_init(&best, 1);
+    size_t n_all = others(r, k, on_front, scale, &rest);
+    collect(r, k, scale, &front, &inf, &best);
+
+    char xlabel[128], note[96];
+    snprintf(xlabel, sizeof xlabel, "%s (%s%s)", met->label, prefix, met->unit);
+    snprintf(note, sizeof note, "%zu pairs, %zu on the front%s", n_all + front.n, front.n,
+             rest.n < n_all ? " (others thinned)" : "");
+    cb_plot p = {.title = fig->title, .note = note, .x = {xlabel, -1, 0}, .y = {"Accuracy (%)", 0, 0}};
+    series(&p, "evaluated pairs", &rest, CB_DRAW_POINTS, CB_MARK_DOT, 3.2, (cb_rgb){0.27, 0.51, 0.71}, 0.45);
+    series(&p, "infeasible", &inf, CB_DRAW_POINTS, CB_MARK_CROSS, 3, (cb_rgb){0.55, 0.55, 0.55}, 0.8);
+    series(&p, "Pareto front", &front, CB_DRAW_POINTS | CB_DRAW_LINE, CB_MARK_DOT, 4.2,
+           (cb_rgb){0.84, 0.15, 0.16}, 1);
+    series(&p, "best performance", &best, CB_DRAW_POINTS, CB_MARK_STAR, 9, (cb_rgb){1.0, 0.8, 0.1}, 1);
+    caption(r, k, n_all, rest.n, &inf, fig);
+    int rc = cb_report_save_fig(&p, out_dir, fig, err, len);
+    fig->drawn = rc == 0;
+    pts_free(&rest);
+    pts_free(&front);
+    pts_free(&inf);
+    pts_free(&best);
+    free(on_front);
+    return rc;
+}
