@@ -102,16 +102,63 @@ static void caption(const cb_report *r, int k, size_t n_all, size_t shown, const
                  inf->n);
 }
 
-static void collect(const cb_report *r, int k, double scale, pts *front, pts *inf, pts *best)
+/* The figure's four layers of points, in display units. */
+typedef struct layers {
+    pts rest, front, inf, best;
+    size_t n_rest; /* ok pairs off the front before thinning */
+} layers;
+
+static void gather(const cb_report *r, int k, double scale, layers *l)
 {
     const cb_report_metric *met = &cb_report_fronts[k];
-    for (size_t j = 0; j < r->n_front[k]; j++)
-        push(front, &r->rows[r->front[k][j]], met, scale);
+    pts_init(&l->rest, r->n_rows);
+    pts_init(&l->front, r->n_front[k]);
+    pts_init(&l->inf, r->n_rows);
+    pts_init(&l->best, 1);
+    char *on_front = cb_xcalloc(r->n_rows + 1, 1);
+    for (size_t j = 0; j < r->n_front[k]; j++) {
+        on_front[r->front[k][j]] = 1;
+        push(&l->front, &r->rows[r->front[k][j]], met, scale);
+    }
+    l->n_rest = others(r, k, on_front, scale, &l->rest);
+    free(on_front);
     for (size_t i = 0; i < r->n_rows; i++)
         if (r->rows[i].status == CB_ROW_INFEASIBLE && plottable(&r->rows[i], met))
-            push(inf, &r->rows[i], met, scale);
+            push(&l->inf, &r->rows[i], met, scale);
     if (r->best >= 0 && plottable(&r->rows[r->best], met))
-        push(best, &r->rows[r->best], met, scale);
+        push(&l->best, &r->rows[r->best], met, scale);
+}
+
+static void layers_free(layers *l)
+{
+    pts_free(&l->rest);
+    pts_free(&l->front);
+    pts_free(&l->inf);
+    pts_free(&l->best);
+}
+
+static int draw(const cb_report *r, int k, const char *out_dir, cb_report_fig *fig, char *err,
+                size_t len)
+{
+    const cb_report_metric *met = &cb_report_fronts[k];
+    const char *prefix;
+    double scale = axis_scale(r, met, &prefix);
+    layers l;
+    gather(r, k, scale, &l);
+    char xlabel[128], note[96];
+    snprintf(xlabel, sizeof xlabel, "%s (%s%s)", met->label, prefix, met->unit);
+    snprintf(note, sizeof note, "%zu pairs, %zu on the front%s", l.n_rest + l.front.n, l.front.n,
+             l.rest.n < l.n_rest ? " (others thinned)" : "");
+    cb_plot p = {.title = fig->title, .note = note, .x = {xlabel, -1, 0}, .y = {"Accuracy (%)", 0, 0}};
+    series(&p, "evaluated pairs", &l.rest, CB_DRAW_POINTS, CB_MARK_DOT, 3.2, (cb_rgb){0.27, 0.51, 0.71}, 0.45);
+    series(&p, "infeasible", &l.inf, CB_DRAW_POINTS, CB_MARK_CROSS, 3, (cb_rgb){0.55, 0.55, 0.55}, 0.8);
+    series(&p, "Pareto front", &l.front, CB_DRAW_POINTS | CB_DRAW_LINE, CB_MARK_DOT, 4.2,
+           (cb_rgb){0.84, 0.15, 0.16}, 1);
+    series(&p, "best performance", &l.best, CB_DRAW_POINTS, CB_MARK_STAR, 9, (cb_rgb){1.0, 0.8, 0.1}, 1);
+    caption(r, k, l.n_rest, l.rest.n, &l.inf, fig);
+    int rc = cb_report_save_fig(&p, out_dir, fig, err, len);
+    layers_free(&l);
+    return rc;
 }
 
 int cb_report_pareto_fig(const cb_report *r, int k, const char *out_dir, cb_report_fig *fig,
@@ -122,40 +169,13 @@ int cb_report_pareto_fig(const cb_report *r, int k, const char *out_dir, cb_repo
     snprintf(fig->key, sizeof fig->key, "pareto-%s", met->key);
     snprintf(fig->title, sizeof fig->title, "Accuracy vs. %s", met->label);
     if (r->n_front[k] == 0) {
+        char what[64];
+        lower_label(met, what, sizeof what);
         snprintf(fig->caption, sizeof fig->caption,
-                 "Not drawn: no ok evaluation has both an accuracy and a %s.", met->label);
+                 "Not drawn: no ok evaluation has both an accuracy and a %s.", what);
         return 0;
     }
-    const char *prefix;
-    double scale = axis_scale(r, met, &prefix);
-    char *on_front = cb_xcalloc(r->n_rows + 1, 1);
-    for (size_t j = 0; j < r->n_front[k]; j++)
-        on_front[r->front[k][j]] = 1;
-    pts rest, front, inf, best;
-    pts_init(&rest, r->n_rows);
-    pts_init(&front, r->n_front[k]);
-    pts_init(&inf, r->n_rows);
-    pts_init(&best, 1);
-    size_t n_all = others(r, k, on_front, scale, &rest);
-    collect(r, k, scale, &front, &inf, &best);
-
-    char xlabel[128], note[96];
-    snprintf(xlabel, sizeof xlabel, "%s (%s%s)", met->label, prefix, met->unit);
-    snprintf(note, sizeof note, "%zu pairs, %zu on the front%s", n_all + front.n, front.n,
-             rest.n < n_all ? " (others thinned)" : "");
-    cb_plot p = {.title = fig->title, .note = note, .x = {xlabel, -1, 0}, .y = {"Accuracy (%)", 0, 0}};
-    series(&p, "evaluated pairs", &rest, CB_DRAW_POINTS, CB_MARK_DOT, 3.2, (cb_rgb){0.27, 0.51, 0.71}, 0.45);
-    series(&p, "infeasible", &inf, CB_DRAW_POINTS, CB_MARK_CROSS, 3, (cb_rgb){0.55, 0.55, 0.55}, 0.8);
-    series(&p, "Pareto front", &front, CB_DRAW_POINTS | CB_DRAW_LINE, CB_MARK_DOT, 4.2,
-           (cb_rgb){0.84, 0.15, 0.16}, 1);
-    series(&p, "best performance", &best, CB_DRAW_POINTS, CB_MARK_STAR, 9, (cb_rgb){1.0, 0.8, 0.1}, 1);
-    caption(r, k, n_all, rest.n, &inf, fig);
-    int rc = cb_report_save_fig(&p, out_dir, fig, err, len);
+    int rc = draw(r, k, out_dir, fig, err, len);
     fig->drawn = rc == 0;
-    pts_free(&rest);
-    pts_free(&front);
-    pts_free(&inf);
-    pts_free(&best);
-    free(on_front);
     return rc;
 }

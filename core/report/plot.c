@@ -89,7 +89,7 @@ static void layout(cairo_t *cr, cb_plot_frame *f)
     }
     f->left = 16 + LABEL_PX + 12 + widest + 8;
     f->right = CB_PLOT_W - 24;
-    f->top = 78;
+    f->top = 84; /* title, a legend row and room for a second one */
     f->bottom = CB_PLOT_H - 62;
 }
 
@@ -161,38 +161,49 @@ static void axis_labels(cairo_t *cr, const cb_plot *p, const cb_plot_frame *f)
     }
 }
 
-/* One row under the title (wrapping if needed): the legend never hides data. */
+/* The note (small, grey) ends the legend row at the right edge, or takes the next line when
+ * the row is full, so it never runs into the title or the entries. */
+static void note(cairo_t *cr, const cb_plot *p, const cb_plot_frame *f, double x, double y)
+{
+    if (!p->note)
+        return;
+    font(cr, 11.5, 0, 0.4);
+    cairo_text_extents_t te;
+    cairo_text_extents(cr, p->note, &te);
+    if (x + 12 > f->right - te.x_advance)
+        y += 17;
+    text(cr, p->note, f->right, y, 1, 0.5);
+}
+
+/* Rows under the title (wrapping if needed): the legend never hides data. */
 static void legend(cairo_t *cr, const cb_plot *p, const cb_plot_frame *f)
 {
-    font(cr, LEGEND_PX, 0, 0.15);
-    double x = f->left, y = 52;
+    double x = f->left, y = 50;
     for (int k = 0; k < p->n_series; k++) {
         const cb_series *s = &p->s[k];
         if (!s->name)
             continue;
+        font(cr, LEGEND_PX, 0, 0.15);
         cairo_text_extents_t te;
         cairo_text_extents(cr, s->name, &te);
         double w = 28 + 6 + te.x_advance + 20;
         if (x + w > f->right && x > f->left) {
             x = f->left;
-            y += 18;
+            y += 17;
         }
         cb_plot_draw_mark(cr, s, x + 14, y);
         font(cr, LEGEND_PX, 0, 0.15);
         text(cr, s->name, x + 34, y, 0, 0.5);
         x += w;
     }
+    note(cr, p, f, x - 20, y);
 }
 
-static void title_and_note(cairo_t *cr, const cb_plot *p, const cb_plot_frame *f)
+static void title(cairo_t *cr, const cb_plot *p, const cb_plot_frame *f)
 {
     font(cr, TITLE_PX, 1, 0.05);
     if (p->title)
         text(cr, p->title, f->left, 14, 0, 0);
-    if (p->note) { /* top right, clear of the axis labels whatever their length */
-        font(cr, 11.5, 0, 0.4);
-        text(cr, p->note, f->right, 34, 1, 1);
-    }
 }
 
 void cb_plot_draw(cairo_t *cr, const cb_plot *p)
@@ -218,5 +229,5 @@ void cb_plot_draw(cairo_t *cr, const cb_plot *p)
     tick_labels(cr, &f);
     axis_labels(cr, p, &f);
     legend(cr, p, &f);
-    title_and_note(cr, p, &f);
+    title(cr, p, &f);
 }

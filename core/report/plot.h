@@ -40,7 +40,7 @@ typedef struct cb_plot_axis {
 
 typedef struct cb_plot {
     const char *title;
-    const char *note;     /* small grey text at the top right, over the legend; NULL: none */
+    const char *note;     /* small grey text ending the legend row; NULL: none */
     cb_plot_axis x, y;
     cb_series s[CB_PLOT_MAX_SERIES];
     int n_series;
