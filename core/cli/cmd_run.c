@@ -2,6 +2,7 @@
  * pair, resumable after Ctrl-C or a crash with --resume. */
 #include "cli/commands.h"
 #include "host/host.h"
+#include "report/report.h"
 #include "runner/run.h"
 #include "runner/workers_mpi.h"
 
@@ -61,6 +62,23 @@ static int serve_rank(const char *manifest, const char *exe)
     cb_study_close(&st);
     cb_mpi_finalize();
     return rc ? CB_EXIT_FAIL : CB_EXIT_OK;
+}
+
+/* The study's report (output.report), written into DIR/report; prints its path. */
+static void write_report(const char *dir)
+{
+    char err[1024] = "", out[4096];
+    cb_report r;
+    if (cb_report_open(dir, &r, err, sizeof err) != 0) {
+        fprintf(stderr, "codebench run: no report: %s\n", err);
+        return;
+    }
+    snprintf(out, sizeof out, "%s/report", dir);
+    if (r.best >= 0 && cb_report_write(&r, out, err, sizeof err) == 0)
+        printf("report: %s/index.html\n", out);
+    else if (r.best >= 0)
+        fprintf(stderr, "codebench run: no report: %s\n", err);
+    cb_report_free(&r);
 }
 
 int cb_cmd_run(int argc, char **argv)
@@ -140,6 +158,8 @@ int cb_cmd_run(int argc, char **argv)
                rc == CB_ECANCEL ? " (resume with --resume)" : "", dir);
         if (sum.best_id)
             print_best(&st, dir, &sum);
+        if (sum.best_id && st.m.output.report)
+            write_report(dir);
     }
     cb_study_close(&st);
     if (size > 1)
