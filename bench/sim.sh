@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/sim.sh BUILD: AccelBench simulations per second (bench/sim_bench.c) on the ResNet-18
 # and MobileNet-V2 model cards, cold, warm and along a random search of Table 2's space,
-# against the older core/accel simulator measured in the same run.
+# beside SCALE-Sim's published figure for ResNet-18.
 set -eu
 build=$(cd "${1:-build}" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,7 +1,7 @@
 /* core/runner/evaluate.c: one evaluation of a CNN-accelerator pair, in a worker process.
  *
  *   accuracy  <- the coordinator's cache, or the trainer plugin (then cached by graph hash)
- *   hardware  <- AccelBench (core/accel) on the pair's accelerator vector, with the MAC plugin
+ *   hardware  <- AccelBench (core/sim) on the pair's accelerator vector, with the MAC plugin
  *                whose lanes have P_if multipliers and the pair's configured memory plugin
  *   score     <- the objective (Eq. 4) with normalizers fixed per study (see below)
  */
