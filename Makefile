@@ -27,7 +27,7 @@ PLUGINDIR  = $(LIBDIR)/codebench/plugins
 PCDIR      = $(LIBDIR)/pkgconfig
 
 # Libraries the core uses (pkg-config names), looked up lazily so `make deps` runs first.
-CORE_PKGS  = yaml-0.1 libffi openblas sqlite3 libcrypto ompi-c cairo fontconfig
+CORE_PKGS  = yaml-0.1 libffi openblas sqlite3 libcrypto ompi-c cairo fontconfig jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null)
 # The SDK's data loaders (sdk/lib/data_*.c) decode with these; a program or pack that calls a

@@ -4,7 +4,7 @@
 # docs/dependencies.md.
 set -e
 PKGS="pkg-config libyaml-dev libffi-dev libopenblas-dev libsqlite3-dev libssl-dev
-libcriterion-dev libcairo2-dev libpng-dev libjpeg-dev zlib1g-dev clang
+libcriterion-dev libcairo2-dev libpng-dev libjpeg-dev zlib1g-dev clang libjansson-dev
 libopenmpi-dev openmpi-bin
 dataset-fashion-mnist python3-torch"
 

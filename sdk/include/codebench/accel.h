@@ -30,6 +30,31 @@ typedef struct cb_accel_vt {
     /* evaluation */
     int (*evaluate)(void *self, const cb_graph *g, const double *config, int n_config,
                     cb_accel_result *r, cb_error *e);
+
+    /* ---- appended within 1.0: the fast path of an exhaustive enumeration (CNNs x every
+     * configuration). Read a member only where `size` covers it; NULL: not offered, and the
+     * caller uses evaluate() per pair. The work splits as in the Codesign-NAS model: a table of
+     * per-operation-type latencies for each configuration, and per CNN a compact schedule that
+     * turns such a table into the CNN's latency, so a pair costs a few table look-ups.
+     *
+     * configuration (single-threaded): maps g's nodes onto the family's operation types (new
+     * types join the instance's table) and keeps a compact schedule of g; returns a handle
+     * >= 0, or -1 with e filled. Handles stay valid until forget() or destroy(). */
+    int64_t (*prepare)(void *self, const cb_graph *g, cb_error *e);
+    /* configuration: drops every prepared CNN (the operation types stay known), so that a
+     * streaming enumeration prepares CNNs in chunks with bounded memory */
+    void (*forget)(void *self);
+    /* pure: bytes of one configuration's table; grows only when prepare() adds types */
+    size_t (*table_bytes)(void *self);
+    /* pure, any thread, one table per thread: fills `table` for one configuration (the
+     * latency of every type known so far and what the schedule needs) and its area; CB_OK, or
+     * CB_EINVAL when config is not a point of the family's axes */
+    int (*table)(void *self, const double *config, int n_config, void *table, double *area_mm2,
+                 cb_error *e);
+    /* pure, any thread, after the last prepare(): the latency in seconds of prepared CNN h on
+     * the configuration `table` was filled for; equal to evaluate()'s latency_s for that pair,
+     * or NAN where evaluate() would say valid = 0 */
+    double (*latency)(void *self, int64_t h, const void *table);
 } cb_accel_vt;
 
 #ifdef __cplusplus

@@ -59,7 +59,26 @@ typedef struct cb_space {
     int (*valid)(void *ctx, const cb_pair *p);
     /* the objective's weights, normalizers and thresholds, for searches that model them */
     double w_latency, w_area, w_dyn_energy, w_leak_energy, w_accuracy;
+
+    /* ---- appended within 1.0: read only where CB_SPACE_HAS(sp, member) ---------------------
+     * The CNN candidates as categorical decisions, for searches that sample or mutate a CNN
+     * decision by decision (REINFORCE, BANANAS). Filled by whoever builds the CNN side (the
+     * runner's candidates for a space made of decisions, a benchmark harness for a tabular
+     * benchmark); n_dec = 0 when the CNNs are not made of decisions (model cards): a search
+     * then treats the candidate index as one decision, or works on the embeddings. */
+    int32_t n_dec;            /* decisions per CNN */
+    const int32_t *dec_card;  /* n_dec cardinalities, each >= 1 */
+    const int32_t *cnn_dec;   /* n_cnn x n_dec, row-major: candidate i's choice j in [0, dec_card[j]) */
+    /* An optional fixed-length feature vector per CNN for predictors that prefer one to the
+     * embedding (BANANAS's path encoding); filled like the decisions; dim_feat = 0: none. */
+    int32_t dim_feat;
+    const float *cnn_feat;    /* n_cnn x dim_feat, row-major */
 } cb_space;
+
+/* 1 when the space was built with member m (sp->size covers it); a reader treats a member beyond
+ * size as zero / NULL. */
+#define CB_SPACE_HAS(sp, m) \
+    ((sp)->size >= offsetof(cb_space, m) + sizeof(((const cb_space *)0)->m))
 
 #ifdef __cplusplus
 }

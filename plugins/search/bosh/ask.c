@@ -1,0 +1,74 @@
+/* plugins/search/bosh/ask.c: choosing each proposal (Algorithm 1 of the paper): random pairs
+ * until n_init are out and a result is in; then, per proposal, GOBI with probability
+ * 1 - alpha_P - beta_P, uncertainty sampling with alpha_P, a random pair (diversity) with
+ * beta_P. Once converged, boshcode re-queries around the converged pair (aleatoric_queries
+ * pairs nearest it; the ABI forbids proposing the very same pair again) and then stops;
+ * boshnas stops at once. Every proposal is added to the asked set before the next is chosen,
+ * so pending proposals are distinct. */
+#include "bosh.h"
+
+static int random_pair(bosh *b, cb_pair *out)
+{
+    return cb_skit_random(&b->sk, &b->asked, &b->rng, out);
+}
+
+/* Moves to the next phase when the convergence rule holds. */
+static void update_phase(bosh *b)
+{
+    if (b->phase != BOSH_SEARCHING || !bosh_converged(b))
+        return;
+    b->phase = b->p.two_branch && b->p.aleatoric_queries > 0 ? BOSH_ALEATORIC : BOSH_DONE;
+    b->aleatoric_left = b->p.aleatoric_queries;
+    b->h->log(b->h, CB_LOG_INFO, "converged after %zu results (best %.6g)%s", b->n_told,
+              b->best_hist[b->n_told - 1], b->phase == BOSH_ALEATORIC ? ": re-querying around it" : "");
+}
+
+/* One proposal: 1 and *out, 0 when the search is over or nothing usable is left, -1 when the
+ * surrogate could not be trained. The surrogate is fitted only when a model-based strategy
+ * is drawn, on every result told so far. */
+static int propose(bosh *b, cb_pair *out)
+{
+    update_phase(b);
+    if (b->phase == BOSH_DONE)
+        return 0;
+    if (b->phase == BOSH_ALEATORIC) {
+        if (b->aleatoric_left-- <= 0 || !bosh_near_best(b, out)) {
+            b->phase = BOSH_DONE;
+            return 0;
+        }
+        return 1;
+    }
+    if (b->asked.n < (size_t)b->p.n_init || b->n_told < 2)
+        return random_pair(b, out);
+    double u = cb_rng_unit(&b->rng);
+    int found = 0;
+    if (u < 1 - b->p.beta_p && bosh_refit(b))
+        return -1;
+    if (u < 1 - b->p.alpha_p - b->p.beta_p)
+        found = bosh_gobi_pair(b, out);
+    else if (u < 1 - b->p.beta_p)
+        found = bosh_uncertain_pair(b, out);
+    return found || random_pair(b, out);
+}
+
+int bosh_ask(void *self, int n, cb_pair *out, int *n_out, cb_error *e)
+{
+    bosh *b = self;
+    *n_out = 0;
+    if (!b->started)
+        return b->h->fail(b->h, e, CB_EFAIL, NULL, "ask() before start()");
+    while (*n_out < n) {
+        if (b->h->cancelled(b->h))
+            return CB_ECANCEL;
+        cb_pair *p = &out[*n_out];
+        int got = propose(b, p);
+        if (got < 0)
+            return b->h->fail(b->h, e, CB_EFAIL, NULL, "training the surrogate failed (out of memory or diverged)");
+        if (!got)
+            break;
+        if (cb_pairset_add(&b->asked, p) < 0 || bosh_reserve(b, b->asked.n))
+            return b->h->fail(b->h, e, CB_EFAIL, NULL, "out of memory");
+        (*n_out)++;
+    }
+    return CB_OK;
+}

@@ -1,0 +1,129 @@
+/* plugins/search/bosh/state.c: creating and starting a BOSH search, taking results (tell),
+ * and the convergence rule (the best performance moved less than tol over patience results). */
+#include "bosh.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int bosh_create(const cb_host *h, cb_error *e, void **self, const bosh_params *p)
+{
+    if (p->alpha_p + p->beta_p > 1)
+        return h->fail(h, e, CB_EINVAL, "beta_p",
+                       "alpha_p + beta_p = %g + %g exceeds 1: they are probabilities of one draw",
+                       p->alpha_p, p->beta_p);
+    bosh *b = calloc(1, sizeof *b);
+    if (!b)
+        return h->fail(h, e, CB_EFAIL, NULL, "out of memory");
+    b->h = h;
+    b->p = *p;
+    b->hold = -1;
+    cb_rng_seed(&b->rng, h->seed(h, "proposals"));
+    cb_pairset_init(&b->asked);
+    *self = b;
+    return CB_OK;
+}
+
+void bosh_destroy(void *self)
+{
+    bosh *b = self;
+    if (!b)
+        return;
+    cb_bosh_free(&b->net);
+    cb_skit_free(&b->sk);
+    cb_pairset_free(&b->asked);
+    free(b->told);
+    free(b->y);
+    free(b->best_hist);
+    free(b);
+}
+
+static int surrogate_config(bosh *b, cb_error *e, cb_bosh_config *c)
+{
+    const bosh_params *p = &b->p;
+    cb_bosh_defaults(c, b->sk.dim);
+    c->hetero = !p->no_heteroscedastic;
+    c->k1 = p->k1;
+    c->k2 = p->k2;
+    c->mc_samples = (int)p->mc_samples;
+    c->epochs = (int)p->epochs;
+    /* two branches need both sides; a one-sided space has a single branch anyway */
+    c->branch_in = p->two_branch && b->sk.dim_cnn > 0 && b->sk.n_axes > 0 ? b->sk.dim_cnn : 0;
+    if (p->mode == CB_SNAP_CNN && b->sk.n_cnn == 0)
+        return b->h->fail(b->h, e, CB_EINVAL, "mode", "mode cnn_only needs CNN candidates; the space has none");
+    if (p->mode == CB_SNAP_ACCEL && b->sk.n_axes == 0)
+        return b->h->fail(b->h, e, CB_EINVAL, "mode", "mode accel_only needs accelerator axes; the space has none");
+    return CB_OK;
+}
+
+int bosh_start(void *self, const cb_space *sp, cb_error *e)
+{
+    bosh *b = self;
+    char why[256];
+    if (b->started)
+        return b->h->fail(b->h, e, CB_EFAIL, NULL, "start() called twice");
+    if (cb_skit_init(&b->sk, sp, why, sizeof why))
+        return b->h->fail(b->h, e, CB_EINVAL, NULL, "%s", why);
+    cb_bosh_config c;
+    int rc = surrogate_config(b, e, &c);
+    if (rc)
+        return rc;
+    rc = cb_bosh_create(&b->net, &c, b->h->sgemm, b->h->seed(b->h, "surrogate"));
+    if (rc)
+        return b->h->fail(b->h, e, rc, NULL, "cannot build the surrogate for %d inputs", b->sk.dim);
+    b->sp = sp;
+    b->started = 1;
+    return CB_OK;
+}
+
+/* Room for the bookkeeping of n asked pairs. */
+int bosh_reserve(bosh *b, size_t n)
+{
+    if (n <= b->cap)
+        return CB_OK;
+    size_t cap = n > 2 * b->cap ? n : 2 * b->cap;
+    unsigned char *t = realloc(b->told, cap);
+    if (t)
+        b->told = t;
+    double *y = realloc(b->y, cap * sizeof *y);
+    if (y)
+        b->y = y;
+    double *bh = realloc(b->best_hist, cap * sizeof *bh);
+    if (bh)
+        b->best_hist = bh;
+    if (!t || !y || !bh)
+        return CB_EFAIL;
+    memset(b->told + b->cap, 0, cap - b->cap);
+    b->cap = cap;
+    return CB_OK;
+}
+
+int bosh_tell(void *self, const cb_pair *p, const cb_metrics *m, cb_error *e)
+{
+    bosh *b = self;
+    long i = cb_pairset_find(&b->asked, p);
+    if (i < 0)
+        return b->h->fail(b->h, e, CB_EINVAL, NULL, "tell() of a pair this search never proposed");
+    if (bosh_reserve(b, b->asked.n))
+        return b->h->fail(b->h, e, CB_EFAIL, NULL, "out of memory");
+    if (b->told[i] || m->status == CB_EVAL_FAILED)
+        return CB_OK; /* a failed evaluation teaches nothing; a repeat tell changes nothing */
+    /* a pair that breaks a constraint scores as the worst possible performance */
+    double y = m->status == CB_EVAL_INFEASIBLE || !isfinite(m->performance) ? 0.0 : m->performance;
+    b->told[i] = 1;
+    b->y[i] = y;
+    double prev = b->n_told ? b->best_hist[b->n_told - 1] : -INFINITY;
+    if (y > prev || b->hold < 0)
+        b->hold = i;
+    b->best_hist[b->n_told] = y > prev ? y : prev;
+    b->n_told++;
+    return CB_OK;
+}
+
+int bosh_converged(const bosh *b)
+{
+    size_t pat = (size_t)b->p.patience;
+    if (pat == 0 || b->n_told < (size_t)b->p.n_init + pat)
+        return 0;
+    return b->best_hist[b->n_told - 1] - b->best_hist[b->n_told - 1 - pat] < b->p.tol;
+}
