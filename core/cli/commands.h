@@ -20,6 +20,7 @@ int cb_cmd_train(int argc, char **argv);
 int cb_cmd_simulate(int argc, char **argv);
 int cb_cmd_report(int argc, char **argv);
 int cb_cmd_export(int argc, char **argv);
+int cb_cmd_space(int argc, char **argv);
 
 /* Shared by subcommands: true when argv holds --help/-h (then print usage and return 0). */
 int cb_cli_wants_help(int argc, char **argv);

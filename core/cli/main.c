@@ -12,6 +12,7 @@ static const cb_command commands[] = {
     {"run", "run the study a manifest describes (resumable)", cb_cmd_run},
     {"train", "train one model card on a data set with a trainer plugin", cb_cmd_train},
     {"model", "show a model card: layers, shapes, parameters, MACs, hash", cb_cmd_model},
+    {"space", "count, sample or list a CNN design space (nb101, nb201, a space file, a manifest)", cb_cmd_space},
     {"simulate", "simulate a model card on an accelerator card (AccelBench)", cb_cmd_simulate},
     {"report", "write a run folder's report: best pair, Pareto fronts, plots, HTML", cb_cmd_report},
     {"export", "print every evaluation of a run folder as CSV or JSON", cb_cmd_export},

@@ -36,7 +36,8 @@ void cb_cnngraph_hash(cb_cnngraph *g, cb_vocab *voc, cb_hasher *h);
 int cb_cnngraph_overlap(const cb_cnngraph *a, const cb_cnngraph *b);
 
 typedef struct cb_cnnlib {
-    cb_vocab voc;
+    cb_vocab *voc;             /* the labels: own, or a space's (see cb_cnnlib_init) */
+    cb_vocab own;
     cb_hash_algo algo;
     cb_cnngraph *g;
     size_t n, cap;
@@ -46,7 +47,8 @@ typedef struct cb_cnnlib {
     cb_hexset seen;            /* hashes of g, in order */
 } cb_cnnlib;
 
-void cb_cnnlib_init(cb_cnnlib *lib, cb_hash_algo algo);
+/* voc: the vocabulary the graphs' labels index (a space's), or NULL for one of its own. */
+void cb_cnnlib_init(cb_cnnlib *lib, cb_hash_algo algo, cb_vocab *voc);
 void cb_cnnlib_free(cb_cnnlib *lib);
 /* Appends a copy of g (its hash computed) unless a graph with its hash is there; returns its index. */
 size_t cb_cnnlib_add(cb_cnnlib *lib, const cb_cnngraph *g);

@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cb_cnnlib_init(cb_cnnlib *lib, cb_hash_algo algo)
+void cb_cnnlib_init(cb_cnnlib *lib, cb_hash_algo algo, cb_vocab *voc)
 {
     memset(lib, 0, sizeof *lib);
     lib->algo = algo;
-    cb_vocab_init(&lib->voc);
+    cb_vocab_init(&lib->own);
+    lib->voc = voc ? voc : &lib->own;
     cb_hexset_init(&lib->seen, algo == CB_HASH_MD5 ? 32 : 64);
 }
 
@@ -27,7 +28,7 @@ void cb_cnnlib_free(cb_cnnlib *lib)
     free(lib->g);
     free(lib->stored_hash);
     free(lib->embed);
-    cb_vocab_free(&lib->voc);
+    cb_vocab_free(&lib->own);
     cb_hexset_free(&lib->seen);
     memset(lib, 0, sizeof *lib);
 }
@@ -48,7 +49,7 @@ size_t cb_cnnlib_add(cb_cnnlib *lib, const cb_cnngraph *g)
     cb_cnngraph c = *g;
     cb_hasher h;
     if (cb_hasher_init(&h, lib->algo) == 0) {
-        cb_cnngraph_hash(&c, &lib->voc, &h);
+        cb_cnngraph_hash(&c, lib->voc, &h);
         cb_hasher_free(&h);
     }
     long at = cb_hexset_index(&lib->seen, c.hash);
@@ -72,7 +73,7 @@ static int read_module(cb_cnnlib *lib, json_t *mat, json_t *labels, cb_module *m
             snprintf(why, len, "row %zu of the matrix or its label is malformed", x);
             return CB_EINVAL;
         }
-        m->label[x] = cb_vocab_add(&lib->voc, name, NULL);
+        m->label[x] = cb_vocab_add(lib->voc, name, NULL);
         for (size_t y = 0; y < n; y++) {
             double e = json_number_value(json_array_get(row, y));
             if (e != 0 && y <= x) {
@@ -129,7 +130,7 @@ static int read_lib(json_t *root, cb_cnnlib *lib, char *why, size_t len)
         snprintf(why, len, "expected config.hash_algo (sha256 or md5) and matrices and labels of equal length");
         return CB_EINVAL;
     }
-    cb_cnnlib_init(lib, (cb_hash_algo)a);
+    cb_cnnlib_init(lib, (cb_hash_algo)a, NULL);
     for (size_t i = 0; i < n; i++) {
         cb_cnngraph g = {0};
         char inner[256];
@@ -170,7 +171,7 @@ int cb_cnnlib_load(const char *path, cb_cnnlib *lib, char *why, size_t why_len)
     cb_hasher h;
     if (cb_hasher_init(&h, lib->algo) == 0) {
         for (size_t i = 0; i < lib->n; i++)
-            cb_cnngraph_hash(&lib->g[i], &lib->voc, &h);
+            cb_cnngraph_hash(&lib->g[i], lib->voc, &h);
         cb_hasher_free(&h);
     }
     return CB_OK;
@@ -182,7 +183,7 @@ static void write_module(const cb_cnnlib *lib, const cb_module *m, FILE *out, bo
     for (int x = 0; x < m->n; x++) {
         fputs(x ? ", " : "", out);
         if (labels) {
-            cb_json_str(out, lib->voc.v[m->label[x]].name);
+            cb_json_str(out, lib->voc->v[m->label[x]].name);
             continue;
         }
         fputc('[', out);

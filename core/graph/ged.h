@@ -47,6 +47,10 @@ typedef struct cb_flat {
 
 /* The seeds' flattening of a CNNBench graph. */
 void cb_flat_from_cnngraph(const cb_cnngraph *g, cb_flat *f);
+/* A network (a model card, a built graph): one vertex per layer labelled by its op and
+ * attribute values (added to voc), plus the input vertex labelled in_id; edges from inputs. */
+struct cb_net;
+void cb_flat_from_net(const struct cb_net *net, cb_vocab *voc, int32_t in_id, cb_flat *f);
 /* n vertices with labels and edges src[e] -> dst[e] (copied). */
 void cb_flat_make(cb_flat *f, int32_t n, const int32_t *label, int32_t n_edges, const int32_t *src,
                   const int32_t *dst);

@@ -80,7 +80,7 @@ static void apply_labels(const cb_labelset *ls, const int32_t *lab, cb_module *m
     m->label[0] = ls->in_id;
     m->label[m->n - 1] = ls->out_id;
     for (int v = 1; v < m->n - 1; v++)
-        m->label[v] = ls->ids[lab[v]];
+        m->label[v] = ls->ids ? ls->ids[lab[v]] : lab[v];
 }
 
 /* Next labelling in base k over vertices 1..n-2 (vertex n-2 fastest); false after the last. */

@@ -22,7 +22,7 @@
 
 typedef struct cb_labelset {
     int32_t k;             /* interior labels */
-    const int32_t *ids;    /* their vocabulary indices */
+    const int32_t *ids;    /* their vocabulary indices; NULL: labels are left as 0..k-1 */
     int32_t in_id, out_id; /* the input and output vertices' labels */
 } cb_labelset;
 

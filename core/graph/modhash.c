@@ -50,7 +50,7 @@ void cb_modlist_get(const cb_modlist *l, size_t i, const cb_forms *f, const cb_l
     *m = f->v[l->form[i]].m;
     uint64_t code = l->code[i];
     for (int v = m->n - 2; v >= 1; v--) {
-        m->label[v] = ls->ids[code % (uint64_t)ls->k];
+        m->label[v] = ls->ids ? ls->ids[code % (uint64_t)ls->k] : (int32_t)(code % (uint64_t)ls->k);
         code /= (uint64_t)ls->k;
     }
     m->label[0] = ls->in_id;

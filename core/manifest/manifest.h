@@ -53,6 +53,8 @@ typedef struct cb_manifest_cnn {
     cb_cnn_module module;
     cb_cnn_stacks stacks;
     cb_cnn_head head;
+    const char *table;    /* nb101: tabulated accuracies of the cells, as written (or NULL) */
+    const char *skeleton; /* nb101: the network the cells go into, as written (or NULL) */
 } cb_manifest_cnn;
 
 /* The accelerator axes a search may vary (AccelBench's vector), each narrowed to a subset of
@@ -66,6 +68,7 @@ typedef struct cb_manifest_accel {
     int family;           /* CB_FAMILY_* */
     cb_ref_list mac, memory;
     cb_accel_axes axes;
+    cb_plugin_ref plugin; /* family fpga: the accelerator family plugin (entry NULL: none) */
 } cb_manifest_accel;
 
 typedef struct cb_objective_weights {

@@ -143,6 +143,9 @@ static int root_check(cb_walk *w, yaml_node_t *map, void *target)
         return cb_walk_fail(w, mark_of(w, map, "name"),
                             "name: '%s' cannot name a run folder (use at most 64 letters, digits, "
                             "'.', '_' or '-', not starting with '.')", m->name);
+    /* a table of trained cells is how they get their accuracy: no trainer is needed then */
+    if (!m->trainer.ref.entry && !m->cnn.table)
+        return cb_walk_fail(w, w->here, "missing required top-level key 'trainer'");
     if (!m->name)
         m->name = m->name_buf = name_from_path(w->doc->path);
     char *dir = m->output.dir ? cb_xstrdup(m->output.dir) : cb_xasprintf("runs/%s", m->name);
@@ -240,6 +243,8 @@ static int space_uses(int space, const char *key)
 {
     if (strcmp(key, "cards") == 0)
         return space == CB_SPACE_CARDS;
+    if (strcmp(key, "table") == 0 || strcmp(key, "skeleton") == 0)
+        return space == CB_SPACE_NB101;
     return space == CB_SPACE_MODULES; /* ops, module, stacks, head */
 }
 
@@ -257,10 +262,25 @@ static int cnn_cards(cb_walk *w, cb_manifest_cnn *c)
     return CB_OK;
 }
 
+/* A file a key names must be readable (resolved against the manifest's folder). */
+static int readable(cb_walk *w, yaml_node_t *map, const char *key, const char *path)
+{
+    if (!path)
+        return CB_OK;
+    char *full = cb_manifest_resolve(manifest_of(w), path);
+    int ok = access(full, R_OK) == 0, rc = CB_OK;
+    if (!ok)
+        rc = cb_walk_fail(w, mark_of(w, map, key), "cnn.%s: cannot read '%s' (resolved against the "
+                          "manifest's folder: %s): %s", key, path, full, strerror(errno));
+    free(full);
+    return rc;
+}
+
 static int cnn_check(cb_walk *w, yaml_node_t *map, void *target)
 {
     cb_manifest_cnn *c = target;
-    static const char *const keys[] = {"cards", "ops", "module", "stacks", "head"};
+    static const char *const keys[] = {"cards", "ops", "module", "stacks", "head", "table",
+                                       "skeleton"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         yaml_node_t *k;
         bool given = cb_yaml_get(w->doc, map, keys[i], &k) != NULL;
@@ -274,6 +294,8 @@ static int cnn_check(cb_walk *w, yaml_node_t *map, void *target)
     if (c->space == CB_SPACE_CARDS && c->cards.n == 0)
         return cb_walk_fail(w, mark_of(w, map, "space"), "missing required key 'cards' in cnn "
                             "(cnn.space 'cards' reads its CNNs from model cards)");
+    if (readable(w, map, "table", c->table) || readable(w, map, "skeleton", c->skeleton))
+        return CB_EINVAL;
     return cnn_cards(w, c);
 }
 
@@ -289,11 +311,25 @@ static const cb_key cnn_keys[] = {
     K_MAP("module", 0, module_table, cb_manifest_cnn, module, "limits of one module (space modules)"),
     K_MAP("stacks", 0, stacks_table, cb_manifest_cnn, stacks, "stacks of identical modules (space modules)"),
     K_MAP("head", 0, head_table, cb_manifest_cnn, head, "the classifier head (space modules)"),
+    K_STR("table", 0, cb_manifest_cnn, table,
+          "tabulated accuracies of the cells (space nb101), relative to the manifest's folder"),
+    K_STR("skeleton", 0, cb_manifest_cnn, skeleton,
+          "the network the cells go into (space nb101): a skeleton file"),
     K_END,
 };
 static const cb_table cnn_table = {cnn_keys, NULL, cnn_check};
 
 /* ---- accelerator ---- */
+
+/* `params` of an optional plugin reference: only once its plugin is named. */
+static int opt_params_fn(cb_walk *w, const cb_key *k, yaml_node_t *node, void *field)
+{
+    const cb_plugin_ref *r = field;
+    if (!r->entry)
+        return node ? cb_walk_fail(w, cb_yaml_node_mark(node), "%s needs the plugin it "
+                                   "configures", w->path) : CB_OK;
+    return cb_ref_params_fn(w, k, node, field);
+}
 
 #define BUFFER_MB CB_CHOICES("1", "2", "4", "6", "8", "10", "12", "14", "16", "18", "20", "22", "24")
 #define BUFFER_DEF "1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24"
@@ -321,17 +357,37 @@ static const cb_key axes_keys[] = {
 };
 static const cb_table axes_table = {axes_keys, NULL, NULL};
 
+
+/* The ASIC template is built from MAC and memory plugins; an FPGA family is one plugin. */
+static int accel_check(cb_walk *w, yaml_node_t *map, void *target)
+{
+    cb_manifest_accel *a = target;
+    static const char *const needed[] = {"mac", "memory"};
+    yaml_node_t *k;
+    if (a->family == CB_FAMILY_ASIC && cb_yaml_get(w->doc, map, "plugin", &k))
+        return cb_walk_fail(w, cb_yaml_node_mark(k), "accelerator.plugin applies to family fpga "
+                            "(family asic is built from mac and memory plugins)");
+    for (int i = 0; i < 2 && a->family == CB_FAMILY_ASIC; i++)
+        if (!cb_yaml_get(w->doc, map, needed[i], NULL))
+            return cb_walk_fail(w, w->here, "missing required key '%s' in accelerator", needed[i]);
+    return CB_OK;
+}
+
 static const cb_key accel_keys[] = {
     K_ENUM("family", "asic", CB_CHOICES("asic", "fpga"), cb_manifest_accel, family,
            "the accelerator template"),
-    K_FN("mac", REQ, cb_ref_list_fn, cb_ref_list_free, &cb_ref_table, CB_KIND_MAC,
-         cb_manifest_accel, mac, "MAC unit plugins"),
-    K_FN("memory", REQ, cb_ref_list_fn, cb_ref_list_free, &cb_ref_table, CB_KIND_MEMORY,
-         cb_manifest_accel, memory, "main-memory plugins, each with its configuration"),
+    K_FN("mac", 0, cb_ref_list_fn, cb_ref_list_free, &cb_ref_table, CB_KIND_MAC,
+         cb_manifest_accel, mac, "MAC unit plugins (family asic)"),
+    K_FN("memory", 0, cb_ref_list_fn, cb_ref_list_free, &cb_ref_table, CB_KIND_MEMORY,
+         cb_manifest_accel, memory, "main-memory plugins, each with its configuration (family asic)"),
     K_MAP("axes", 0, axes_table, cb_manifest_accel, axes, "allowed values of each accelerator axis"),
+    K_FN("plugin", 0, cb_ref_plugin_fn, cb_ref_free, NULL, CB_KIND_ACCEL, cb_manifest_accel, plugin,
+         "the accelerator family plugin (family fpga)"),
+    K_FN("params", CB_K_ALWAYS, opt_params_fn, NULL, NULL, 0, cb_manifest_accel, plugin,
+         "its parameters"),
     K_END,
 };
-static const cb_table accel_table = {accel_keys, NULL, NULL};
+static const cb_table accel_table = {accel_keys, NULL, accel_check};
 
 /* ---- objective ---- */
 
@@ -415,14 +471,23 @@ static const cb_key search_keys[] = {
 };
 static const cb_table search_table = {search_keys, "plugin", search_check};
 
+/* The plugin is required once the section is written (an absent section: see root_check). */
+static int trainer_check(cb_walk *w, yaml_node_t *map, void *target)
+{
+    const cb_manifest_trainer *t = target;
+    if (map && !t->ref.entry)
+        return cb_walk_fail(w, w->here, "missing required key 'plugin' in trainer");
+    return CB_OK;
+}
+
 static const cb_key trainer_keys[] = {
-    K_FN("plugin", REQ, cb_ref_plugin_fn, cb_ref_free, NULL, CB_KIND_TRAINER, cb_manifest_trainer,
+    K_FN("plugin", 0, cb_ref_plugin_fn, cb_ref_free, NULL, CB_KIND_TRAINER, cb_manifest_trainer,
          ref, "the trainer plugin"),
-    K_FN("params", CB_K_ALWAYS, cb_ref_params_fn, NULL, NULL, 0, cb_manifest_trainer, ref,
+    K_FN("params", CB_K_ALWAYS, opt_params_fn, NULL, NULL, 0, cb_manifest_trainer, ref,
          "its parameters"),
     K_END,
 };
-static const cb_table trainer_table = {trainer_keys, "plugin", NULL};
+static const cb_table trainer_table = {trainer_keys, "plugin", trainer_check};
 
 /* ---- workers, output ---- */
 
@@ -456,7 +521,8 @@ static const cb_key root_keys[] = {
     K_MAP("accelerator", REQ, accel_table, cb_manifest, accel, "the accelerator design space"),
     K_MAP("objective", 0, objective_table, cb_manifest, objective, "what a pair is scored by"),
     K_MAP("search", REQ, search_table, cb_manifest, search, "the search strategy"),
-    K_MAP("trainer", REQ, trainer_table, cb_manifest, trainer, "how a CNN gets its accuracy"),
+    K_MAP("trainer", 0, trainer_table, cb_manifest, trainer,
+          "how a CNN gets its accuracy (required unless cnn.table gives it)"),
     K_MAP("workers", 0, workers_table, cb_manifest, workers, "parallel evaluations"),
     K_MAP("output", 0, output_table, cb_manifest, output, "where results go"),
     K_END,

@@ -172,7 +172,7 @@ Test(graph_ged, cnn2vec_follows_ged)
     /* an untrained table (the initialisation alone) does not follow GED */
     float *r = calloc(n * CB_CNN2VEC_DIM, sizeof *r);
     for (size_t k = 0; k < n * CB_CNN2VEC_DIM; k++)
-        r[k] = (float)rand() / RAND_MAX;
+        r[k] = (float)((double)rand() / RAND_MAX);
     cr_assert(lt(dbl, fabs(cb_cnn2vec_spearman(n, cell_dist, NULL, r, CB_CNN2VEC_DIM, 5000, 9)), 0.2));
     free(r);
     free(e);

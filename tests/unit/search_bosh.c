@@ -326,7 +326,7 @@ Test(search_bosh, convergence_stops_boshnas_and_boshcode_requeries_first)
     su_space s;
     su_space_make(&s, 100, 2, 0, 17);
     for (int code = 0; code < 2; code++) {
-        opts o = {code, 0.1, 0.1, 5, 0, 0, 0, 4};
+        opts o = {code, 0, 0, 5, 0, 0, 0, 4}; /* every step after the start is GOBI's */
         su_inst in;
         make(&in, &s, &o);
         int total = 0;
@@ -337,7 +337,7 @@ Test(search_bosh, convergence_stops_boshnas_and_boshcode_requeries_first)
             flat_tell(&in, &p);
             cr_assert(++total < 50, "a flat objective converges");
         }
-        /* 6 random, 5 more results without progress; boshcode then 4 around the best pair */
+        /* 6 random, 5 GOBI results without progress; boshcode then 4 around the best pair */
         cr_assert(total == (code ? 6 + 5 + 4 : 6 + 5), "%s stopped after %d", code ? "boshcode" : "boshnas", total);
         (void)first;
         su_drop(&in);

@@ -1,5 +1,5 @@
 /* plugins/search/bosh/ask.c: choosing each proposal (Algorithm 1 of the paper): random pairs
- * until n_init are out and a result is in; then, per proposal, GOBI with probability
+ * until n_init are out and two results are in; then, per proposal, GOBI with probability
  * 1 - alpha_P - beta_P, uncertainty sampling with alpha_P, a random pair (diversity) with
  * beta_P. Once converged, boshcode re-queries around the converged pair (aleatoric_queries
  * pairs nearest it; the ABI forbids proposing the very same pair again) and then stops;
@@ -19,19 +19,21 @@ static void update_phase(bosh *b)
         return;
     b->phase = b->p.two_branch && b->p.aleatoric_queries > 0 ? BOSH_ALEATORIC : BOSH_DONE;
     b->aleatoric_left = b->p.aleatoric_queries;
-    b->h->log(b->h, CB_LOG_INFO, "converged after %zu results (best %.6g)%s", b->n_told,
-              b->best_hist[b->n_told - 1], b->phase == BOSH_ALEATORIC ? ": re-querying around it" : "");
+    b->h->log(b->h, CB_LOG_INFO, "converged after %zu results (best %.6g)%s", b->n_told, b->best,
+              b->phase == BOSH_ALEATORIC ? ": re-querying around it" : "");
 }
 
 /* One proposal: 1 and *out, 0 when the search is over or nothing usable is left, -1 when the
- * surrogate could not be trained. The surrogate is fitted only when a model-based strategy
- * is drawn, on every result told so far. */
-static int propose(bosh *b, cb_pair *out)
+ * surrogate could not be trained; *by says how it was chosen (BOSH_BY_*). The surrogate is
+ * fitted only when a model-based strategy is drawn, on every result told so far. */
+static int propose(bosh *b, cb_pair *out, int *by)
 {
     update_phase(b);
+    *by = BOSH_BY_RANDOM;
     if (b->phase == BOSH_DONE)
         return 0;
     if (b->phase == BOSH_ALEATORIC) {
+        *by = BOSH_BY_NEIGHBOUR;
         if (b->aleatoric_left-- <= 0 || !bosh_near_best(b, out)) {
             b->phase = BOSH_DONE;
             return 0;
@@ -45,9 +47,11 @@ static int propose(bosh *b, cb_pair *out)
     if (u < 1 - b->p.beta_p && bosh_refit(b))
         return -1;
     if (u < 1 - b->p.alpha_p - b->p.beta_p)
-        found = bosh_gobi_pair(b, out);
+        found = (*by = BOSH_BY_GOBI, bosh_gobi_pair(b, out));
     else if (u < 1 - b->p.beta_p)
-        found = bosh_uncertain_pair(b, out);
+        found = (*by = BOSH_BY_UNCERTAINTY, bosh_uncertain_pair(b, out));
+    if (!found)
+        *by = BOSH_BY_RANDOM;
     return found || random_pair(b, out);
 }
 
@@ -61,13 +65,15 @@ int bosh_ask(void *self, int n, cb_pair *out, int *n_out, cb_error *e)
         if (b->h->cancelled(b->h))
             return CB_ECANCEL;
         cb_pair *p = &out[*n_out];
-        int got = propose(b, p);
+        int by, got = propose(b, p, &by);
         if (got < 0)
             return b->h->fail(b->h, e, CB_EFAIL, NULL, "training the surrogate failed (out of memory or diverged)");
         if (!got)
             break;
-        if (cb_pairset_add(&b->asked, p) < 0 || bosh_reserve(b, b->asked.n))
+        long k = cb_pairset_add(&b->asked, p);
+        if (k < 0 || bosh_reserve(b, b->asked.n))
             return b->h->fail(b->h, e, CB_EFAIL, NULL, "out of memory");
+        b->by[k] = (unsigned char)by;
         (*n_out)++;
     }
     return CB_OK;

@@ -14,6 +14,8 @@
 #include <codebench/searchkit.h>
 
 enum { BOSH_SEARCHING = 0, BOSH_ALEATORIC = 1, BOSH_DONE = 2 };
+/* how a proposal was chosen: only GOBI results count toward convergence */
+enum { BOSH_BY_RANDOM = 0, BOSH_BY_GOBI = 1, BOSH_BY_UNCERTAINTY = 2, BOSH_BY_NEIGHBOUR = 3 };
 
 typedef struct bosh_params {
     double k1, k2, alpha_p, beta_p, gobi_lr, tol;
@@ -32,13 +34,14 @@ typedef struct bosh {
     int started;
     cb_rng rng;          /* the choice of strategy, restarts, random pairs */
     cb_pairset asked;    /* every pair proposed, pending or told, in order */
-    /* per asked pair: 1 once told with a usable result, and its performance */
-    unsigned char *told;
+    /* per asked pair: 1 once told with a usable result, how it was chosen, its performance */
+    unsigned char *told, *by;
     double *y;
     size_t cap;
     size_t n_told;       /* results told (usable ones) */
     size_t n_fit;        /* n_told at the last fit; the surrogate is current when equal */
-    double *best_hist;   /* best performance after each told result */
+    double best;         /* the best performance told (-INFINITY before any) */
+    int64_t still;       /* GOBI results in a row that improved the best by less than tol */
     int phase;           /* BOSH_* */
     int64_t aleatoric_left;
     int64_t hold;        /* index of the best told pair (the converged pair), -1 before any */
@@ -62,7 +65,7 @@ int bosh_uncertain_pair(bosh *b, cb_pair *out);
 int bosh_near_best(bosh *b, cb_pair *out);
 /* room for the bookkeeping (told, y, history) of n asked pairs */
 int bosh_reserve(bosh *b, size_t n);
-/* 1 when the best performance moved less than tol over the last patience results */
+/* 1 when the last patience GOBI results improved the best performance by less than tol */
 int bosh_converged(const bosh *b);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATE_VERSION 1
+#define STATE_VERSION 2
 
 static void write_header(const bosh *b, cb_state_writer *w)
 {
@@ -32,10 +32,12 @@ int bosh_save(void *self, cb_write wr, void *ctx, cb_error *e)
     cb_sw_i64(&w, b->hold);
     cb_sw_u64(&w, b->n_told);
     cb_sw_u64(&w, b->n_fit);
+    cb_sw_f64(&w, b->best);
+    cb_sw_i64(&w, b->still);
     cb_pairset_save(&b->asked, &w);
     cb_sw_bytes(&w, b->told, b->asked.n);
+    cb_sw_bytes(&w, b->by, b->asked.n);
     cb_sw_f64s(&w, b->y, b->asked.n);
-    cb_sw_f64s(&w, b->best_hist, b->n_told);
     cb_bosh_save(&b->net, &w);
     return w.bad ? b->h->fail(b->h, e, CB_EFAIL, NULL, "could not write the search state") : CB_OK;
 }
@@ -74,21 +76,22 @@ static void read_search(bosh *b, bosh *t, cb_state_reader *r)
     t->hold = cb_sr_i64(r);
     t->n_told = cb_sr_u64(r);
     t->n_fit = cb_sr_u64(r);
+    t->best = cb_sr_f64(r);
+    t->still = cb_sr_i64(r);
     cb_pairset_load(&t->asked, r);
     if (r->bad || bosh_reserve(t, t->asked.n ? t->asked.n : 1)) {
         cb_sr_fail(r, "out of memory");
         return;
     }
     cb_sr_bytes(r, t->told, t->asked.n);
+    cb_sr_bytes(r, t->by, t->asked.n);
     cb_sr_f64s(r, t->y, t->asked.n);
     size_t told = 0;
     for (size_t i = 0; i < t->asked.n; i++)
         told += t->told[i] != 0;
     if (!r->bad && (told != t->n_told || t->n_fit > t->n_told || t->hold >= (int64_t)t->asked.n ||
-                    t->phase < BOSH_SEARCHING || t->phase > BOSH_DONE))
+                    t->phase < BOSH_SEARCHING || t->phase > BOSH_DONE || t->still < 0))
         cb_sr_fail(r, "the saved search state is inconsistent");
-    else
-        cb_sr_f64s(r, t->best_hist, t->n_told);
 }
 
 int bosh_load(void *self, const void *buf, size_t len, cb_error *e)
@@ -97,7 +100,7 @@ int bosh_load(void *self, const void *buf, size_t len, cb_error *e)
     if (!b->started)
         return b->h->fail(b->h, e, CB_EFAIL, NULL, "load() before start()");
     bosh t = *b;
-    t.told = NULL, t.y = NULL, t.best_hist = NULL, t.cap = 0;
+    t.told = NULL, t.by = NULL, t.y = NULL, t.cap = 0;
     cb_pairset_init(&t.asked);
     cb_state_reader r;
     cb_sr_init(&r, buf, len);
@@ -119,13 +122,13 @@ int bosh_load(void *self, const void *buf, size_t len, cb_error *e)
             cb_bosh_load(&b->net, &kr);
         free(keep.p);
         cb_pairset_free(&t.asked);
-        free(t.told), free(t.y), free(t.best_hist);
+        free(t.told), free(t.by), free(t.y);
         return b->h->fail(b->h, e, CB_EFAIL, NULL, "cannot load the search state: %s", r.why);
     }
     free(keep.p);
     t.net = b->net; /* loaded in place */
     cb_pairset_free(&b->asked);
-    free(b->told), free(b->y), free(b->best_hist);
+    free(b->told), free(b->by), free(b->y);
     *b = t;
     return CB_OK;
 }

@@ -1,5 +1,7 @@
 /* plugins/search/bosh/state.c: creating and starting a BOSH search, taking results (tell),
- * and the convergence rule (the best performance moved less than tol over patience results). */
+ * and the convergence rule: the last patience GOBI results (optimization steps, as the
+ * reference counts them; random and uncertainty picks explore and do not count) each improved
+ * the best performance by less than tol. */
 #include "bosh.h"
 
 #include <math.h>
@@ -18,6 +20,7 @@ int bosh_create(const cb_host *h, cb_error *e, void **self, const bosh_params *p
     b->h = h;
     b->p = *p;
     b->hold = -1;
+    b->best = -INFINITY;
     cb_rng_seed(&b->rng, h->seed(h, "proposals"));
     cb_pairset_init(&b->asked);
     *self = b;
@@ -34,7 +37,7 @@ void bosh_destroy(void *self)
     cb_pairset_free(&b->asked);
     free(b->told);
     free(b->y);
-    free(b->best_hist);
+    free(b->by);
     free(b);
 }
 
@@ -85,15 +88,16 @@ int bosh_reserve(bosh *b, size_t n)
     unsigned char *t = realloc(b->told, cap);
     if (t)
         b->told = t;
+    unsigned char *by = realloc(b->by, cap);
+    if (by)
+        b->by = by;
     double *y = realloc(b->y, cap * sizeof *y);
     if (y)
         b->y = y;
-    double *bh = realloc(b->best_hist, cap * sizeof *bh);
-    if (bh)
-        b->best_hist = bh;
-    if (!t || !y || !bh)
+    if (!t || !by || !y)
         return CB_EFAIL;
     memset(b->told + b->cap, 0, cap - b->cap);
+    memset(b->by + b->cap, 0, cap - b->cap);
     b->cap = cap;
     return CB_OK;
 }
@@ -112,18 +116,17 @@ int bosh_tell(void *self, const cb_pair *p, const cb_metrics *m, cb_error *e)
     double y = m->status == CB_EVAL_INFEASIBLE || !isfinite(m->performance) ? 0.0 : m->performance;
     b->told[i] = 1;
     b->y[i] = y;
-    double prev = b->n_told ? b->best_hist[b->n_told - 1] : -INFINITY;
-    if (y > prev || b->hold < 0)
+    if (b->by[i] == BOSH_BY_GOBI)
+        b->still = y - b->best < b->p.tol ? b->still + 1 : 0;
+    if (y > b->best || b->hold < 0) {
+        b->best = y;
         b->hold = i;
-    b->best_hist[b->n_told] = y > prev ? y : prev;
+    }
     b->n_told++;
     return CB_OK;
 }
 
 int bosh_converged(const bosh *b)
 {
-    size_t pat = (size_t)b->p.patience;
-    if (pat == 0 || b->n_told < (size_t)b->p.n_init + pat)
-        return 0;
-    return b->best_hist[b->n_told - 1] - b->best_hist[b->n_told - 1 - pat] < b->p.tol;
+    return b->p.patience > 0 && b->still >= b->p.patience;
 }

@@ -23,6 +23,8 @@ typedef struct cb_accel_result {
     int32_t valid;            /* 0: the configuration cannot run this CNN (resources exceeded) */
 } cb_accel_result;
 
+#define CB_ACCEL_BLOCK 8 /* configurations per fast-path table (see cb_accel_vt.table) */
+
 typedef struct cb_accel_vt {
     uint32_t size;
     /* configuration: the family's axes; returns how many (<= max), values ascending */
@@ -34,8 +36,9 @@ typedef struct cb_accel_vt {
     /* ---- appended within 1.0: the fast path of an exhaustive enumeration (CNNs x every
      * configuration). Read a member only where `size` covers it; NULL: not offered, and the
      * caller uses evaluate() per pair. The work splits as in the Codesign-NAS model: a table of
-     * per-operation-type latencies for each configuration, and per CNN a compact schedule that
-     * turns such a table into the CNN's latency, so a pair costs a few table look-ups.
+     * per-operation-type latencies for a block of up to CB_ACCEL_BLOCK configurations, and per
+     * CNN a compact schedule that turns such a table into the CNN's latency on each of them, so
+     * a pair costs a few table look-ups (and a block lets them run side by side).
      *
      * configuration (single-threaded): maps g's nodes onto the family's operation types (new
      * types join the instance's table) and keeps a compact schedule of g; returns a handle
@@ -44,17 +47,17 @@ typedef struct cb_accel_vt {
     /* configuration: drops every prepared CNN (the operation types stay known), so that a
      * streaming enumeration prepares CNNs in chunks with bounded memory */
     void (*forget)(void *self);
-    /* pure: bytes of one configuration's table; grows only when prepare() adds types */
+    /* pure: bytes of one table; grows only when prepare() adds operation types */
     size_t (*table_bytes)(void *self);
-    /* pure, any thread, one table per thread: fills `table` for one configuration (the
-     * latency of every type known so far and what the schedule needs) and its area; CB_OK, or
-     * CB_EINVAL when config is not a point of the family's axes */
-    int (*table)(void *self, const double *config, int n_config, void *table, double *area_mm2,
-                 cb_error *e);
+    /* pure, any thread, one table per thread: fills `table` for the n (1..CB_ACCEL_BLOCK)
+     * configurations in `configs` (n rows of n_config values) and writes their n areas; CB_OK,
+     * or CB_EINVAL when a row is not a point of the family's axes */
+    int (*table)(void *self, const double *configs, int n_config, int n, void *table,
+                 double *area_mm2, cb_error *e);
     /* pure, any thread, after the last prepare(): the latency in seconds of prepared CNN h on
-     * the configuration `table` was filled for; equal to evaluate()'s latency_s for that pair,
-     * or NAN where evaluate() would say valid = 0 */
-    double (*latency)(void *self, int64_t h, const void *table);
+     * each of the table's n configurations, into latency_s[0..n): equal to evaluate()'s
+     * latency_s for that pair, or NAN where evaluate() would say valid = 0 */
+    void (*latency)(void *self, int64_t h, const void *table, double *latency_s);
 } cb_accel_vt;
 
 #ifdef __cplusplus
