@@ -60,6 +60,9 @@ PLUGIN_DIRS     := $(sort $(patsubst %/,%,$(dir $(wildcard plugins/*/*/*.c))))
 PLUGIN_SOS      := $(PLUGIN_FILE_SRC:%.c=$(BUILD)/%.so) $(PLUGIN_DIRS:%=$(BUILD)/%.so)
 # A pack may add libraries in plugins/<kind>/<name>.mk as PACK_LIBS_<kind>_<name> := ...
 -include $(wildcard plugins/*/*.mk)
+# Benchmarks and fuzzers add their programs in bench/*.mk and fuzz/*.mk (BENCH_PROGS += ...).
+BENCH_PROGS :=
+-include $(wildcard bench/*.mk fuzz/*.mk)
 
 # ---- tests ----
 FIXTURE_SRC := $(sort $(wildcard tests/plugins/*.c tests/plugins/good/*.c))
@@ -173,6 +176,7 @@ run-tests: core-names-check
 	CODEBENCH_BUILD=$(abspath $(BUILD)) $(UNIT_BIN) -j2 --timeout 300
 	CODEBENCH_BUILD=$(abspath $(BUILD)) sh tests/cli/run.sh $(abspath $(BUILD))
 	sh tests/cli/study.sh $(abspath $(BUILD))
+	sh tests/cli/examples.sh $(abspath $(BUILD))
 
 # The core never names a plugin: it learns every name from the .so files it loads.
 core-names-check:
@@ -198,6 +202,7 @@ check-valgrind: tests
 
 bench: all
 	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all $(BENCH_PROGS)
 	@sh bench/run.sh $(abspath $(BUILD))
 
 run:

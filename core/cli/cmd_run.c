@@ -156,6 +156,10 @@ int cb_cmd_run(int argc, char **argv)
         printf("%s: %lld evaluated, %lld failed%s; database %s/codebench.db\n",
                rc == CB_ECANCEL ? "stopped" : "done", (long long)sum.ok, (long long)sum.failed,
                rc == CB_ECANCEL ? " (resume with --resume)" : "", dir);
+        if (rc == CB_OK && sum.ok + sum.failed < st.m.search.budget)
+            printf("the search ended before its budget of %lld queries: search plugin '%s' had no more "
+                   "pairs to propose (converged, or its space is used up)\n",
+                   (long long)st.m.search.budget, st.search.plugin->name);
         if (sum.best_id)
             print_best(&st, dir, &sum);
         if (sum.best_id && st.m.output.report)

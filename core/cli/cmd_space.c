@@ -113,7 +113,16 @@ static int run_manifest(const cb_space_opts *o, cb_registry *reg)
         rc = cb_space_nb201(o);
     else if (m.cnn.space == CB_SPACE_CARDS)
         rc = cb_space_cards(o, &m, reg);
-    else {
+    else if (m.cnn.space_file_path) { /* the manifest names a space file: that is the space */
+        cb_modspace sp;
+        if (cb_spacefile_load(m.cnn.space_file_path, reg, &sp, &d)) {
+            cb_diag_print(&d, stderr);
+            rc = CB_EXIT_USAGE;
+        } else {
+            rc = cb_space_modules(o, &sp);
+            cb_modspace_free(&sp);
+        }
+    } else {
         cb_modspace sp;
         char why[512];
         if (cb_modspace_from_manifest(&m, &sp, why, sizeof why)) {

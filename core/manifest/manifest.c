@@ -121,6 +121,7 @@ void cb_manifest_free(cb_manifest *m)
         free(m->cnn.card_paths[i]);
     free(m->plugin_dirs);
     free(m->cnn.card_paths);
+    free(m->cnn.space_file_path);
     cb_table_free(&cb_manifest_schema, m);
     free(m->output.path);
     free(m->name_buf);

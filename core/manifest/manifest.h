@@ -55,6 +55,10 @@ typedef struct cb_manifest_cnn {
     cb_cnn_head head;
     const char *table;    /* nb101: tabulated accuracies of the cells, as written (or NULL) */
     const char *skeleton; /* nb101: the network the cells go into, as written (or NULL) */
+    const char *space_file; /* modules: a space file (ops, glue, head), as written (or NULL) */
+    char *space_file_path;  /* ...resolved against the manifest's folder */
+    int64_t candidates;     /* modules: CNNs sampled into the study's candidate pool */
+    cb_mark space_at, space_file_at; /* where cnn.space and cnn.space_file were written */
 } cb_manifest_cnn;
 
 /* The accelerator axes a search may vary (AccelBench's vector), each narrowed to a subset of

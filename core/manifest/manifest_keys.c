@@ -245,7 +245,7 @@ static int space_uses(int space, const char *key)
         return space == CB_SPACE_CARDS;
     if (strcmp(key, "table") == 0 || strcmp(key, "skeleton") == 0)
         return space == CB_SPACE_NB101;
-    return space == CB_SPACE_MODULES; /* ops, module, stacks, head */
+    return space == CB_SPACE_MODULES; /* ops, module, stacks, head, space_file, candidates */
 }
 
 static int cnn_cards(cb_walk *w, cb_manifest_cnn *c)
@@ -280,7 +280,7 @@ static int cnn_check(cb_walk *w, yaml_node_t *map, void *target)
 {
     cb_manifest_cnn *c = target;
     static const char *const keys[] = {"cards", "ops", "module", "stacks", "head", "table",
-                                       "skeleton"};
+                                       "skeleton", "space_file", "candidates"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         yaml_node_t *k;
         bool given = cb_yaml_get(w->doc, map, keys[i], &k) != NULL;
@@ -288,14 +288,29 @@ static int cnn_check(cb_walk *w, yaml_node_t *map, void *target)
             return cb_walk_fail(w, cb_yaml_node_mark(k), "cnn.%s does not apply to cnn.space '%s'",
                                 keys[i], space_names[c->space]);
     }
-    if (c->space == CB_SPACE_MODULES && c->ops.n == 0)
+    c->space_at = mark_of(w, map, "space");
+    c->space_file_at = mark_of(w, map, "space_file");
+    /* A space file describes the whole space (ops, limits, glue, head); the inline keys would
+     * describe a second one, so the two are not mixed. */
+    static const char *const inline_keys[] = {"ops", "module", "stacks", "head"};
+    for (size_t i = 0; c->space_file && i < sizeof inline_keys / sizeof inline_keys[0]; i++) {
+        yaml_node_t *k;
+        if (cb_yaml_get(w->doc, map, inline_keys[i], &k))
+            return cb_walk_fail(w, cb_yaml_node_mark(k), "cnn.%s cannot be combined with "
+                                "cnn.space_file (the space file describes the whole space)", inline_keys[i]);
+    }
+    if (c->space == CB_SPACE_MODULES && c->ops.n == 0 && !c->space_file)
         return cb_walk_fail(w, mark_of(w, map, "space"), "missing required key 'ops' in cnn "
-                            "(cnn.space 'modules' builds its modules from these ops)");
+                            "(cnn.space 'modules' builds its modules from these ops, or from "
+                            "cnn.space_file)");
     if (c->space == CB_SPACE_CARDS && c->cards.n == 0)
         return cb_walk_fail(w, mark_of(w, map, "space"), "missing required key 'cards' in cnn "
                             "(cnn.space 'cards' reads its CNNs from model cards)");
-    if (readable(w, map, "table", c->table) || readable(w, map, "skeleton", c->skeleton))
+    if (readable(w, map, "table", c->table) || readable(w, map, "skeleton", c->skeleton) ||
+        readable(w, map, "space_file", c->space_file))
         return CB_EINVAL;
+    if (c->space_file)
+        c->space_file_path = cb_manifest_resolve(manifest_of(w), c->space_file);
     return cnn_cards(w, c);
 }
 
@@ -315,6 +330,11 @@ static const cb_key cnn_keys[] = {
           "tabulated accuracies of the cells (space nb101), relative to the manifest's folder"),
     K_STR("skeleton", 0, cb_manifest_cnn, skeleton,
           "the network the cells go into (space nb101): a skeleton file"),
+    K_STR("space_file", 0, cb_manifest_cnn, space_file,
+          "a space file with the ops, limits, glue and head (space modules), relative to the "
+          "manifest's folder"),
+    K_INT("candidates", 0, "200", 2, 20000, cb_manifest_cnn, candidates,
+          "distinct CNNs sampled from the module space into the study's candidate pool"),
     K_END,
 };
 static const cb_table cnn_table = {cnn_keys, NULL, cnn_check};

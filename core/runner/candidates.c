@@ -2,9 +2,13 @@
  *
  * The `cards` space: every model card listed in cnn.cards, loaded through the op plugins. Each
  * candidate's embedding is its structural feature vector (cb_net_embed), standardized over the
- * candidates so that every dimension has zero mean and unit spread. */
+ * candidates so that every dimension has zero mean and unit spread: a handful of hand-written
+ * networks is too few to fit CNN2vec to.
+ * The `modules` space: a pool sampled from a space file (runner/candidates_modules.c), embedded
+ * with CNN2vec. */
 #include "runner/candidates.h"
 #include "cnn/net.h"
+#include "runner/candidates_modules.h"
 #include "sim/sim.h"
 #include "util/util.h"
 
@@ -20,6 +24,8 @@ struct cb_candidates {
     const char **hashes;
     cb_sim_net *sim_nets; /* per candidate, built on first use */
     unsigned char *have_sim_net;
+    cb_candidates_modules mods; /* the modules space's pool (it owns nets and embed then) */
+    bool from_modules;
 };
 
 static void standardize(float *x, size_t n, int dim)
@@ -70,16 +76,25 @@ static int build_cards(cb_study *st, cb_candidates *c, cb_diag *d)
     return CB_OK;
 }
 
-int cb_candidates_build(cb_study *st, cb_diag *d)
+static int build_modules(cb_study *st, cb_candidates *c, cb_diag *d)
 {
-    cb_candidates *c = cb_xcalloc(1, sizeof *c);
-    st->cands = c;
-    if (st->m.cnn.space != CB_SPACE_CARDS) {
-        cb_manifest_fail(&st->m, d, (cb_mark){0, 0},
-                         "cnn.space: this build evaluates the 'cards' space only; the module and benchmark "
-                         "spaces are not available to `run` yet");
+    /* Workers only train and simulate: they need the graphs, not the embedding. */
+    bool embed = (st->role & CB_ROLE_COORDINATOR) != 0;
+    c->from_modules = true;
+    if (cb_candidates_modules_build(&st->m, &st->reg, embed, &c->mods, d))
         return CB_EINVAL;
-    }
+    c->n = c->mods.n;
+    c->nets = c->mods.nets;
+    c->hashes = cb_xcalloc(c->n + 1, sizeof *c->hashes);
+    for (size_t i = 0; i < c->n; i++)
+        c->hashes[i] = c->nets[i].g.hash;
+    st->space.dim_cnn = embed ? c->mods.dim : 0;
+    st->space.cnn_embed = c->mods.embed;
+    return CB_OK;
+}
+
+static int build_from_cards(cb_study *st, cb_candidates *c, cb_diag *d)
+{
     if (build_cards(st, c, d))
         return CB_EINVAL;
     c->embed = cb_xcalloc(c->n * CB_NET_EMBED_DIM + 1, sizeof *c->embed);
@@ -89,11 +104,41 @@ int cb_candidates_build(cb_study *st, cb_diag *d)
         c->hashes[i] = c->nets[i].g.hash;
     }
     standardize(c->embed, c->n, CB_NET_EMBED_DIM);
-    st->space.n_cnn = (int64_t)c->n;
     st->space.dim_cnn = CB_NET_EMBED_DIM;
     st->space.cnn_embed = c->embed;
+    return CB_OK;
+}
+
+int cb_candidates_build(cb_study *st, cb_diag *d)
+{
+    cb_candidates *c = cb_xcalloc(1, sizeof *c);
+    st->cands = c;
+    const cb_manifest_cnn *cnn = &st->m.cnn;
+    int rc;
+    if (cnn->space == CB_SPACE_CARDS)
+        rc = build_from_cards(st, c, d);
+    else if (cnn->space == CB_SPACE_MODULES)
+        rc = build_modules(st, c, d);
+    else
+        return cb_manifest_fail(&st->m, d, cnn->space_at,
+                                "cnn.space: `run` evaluates the 'cards' and 'modules' spaces; the benchmark "
+                                "cell spaces serve `codebench space` and `codebench pareto`");
+    if (rc)
+        return rc;
+    st->space.n_cnn = (int64_t)c->n;
     st->space.cnn_hash = c->hashes;
     return CB_OK;
+}
+
+void cb_candidates_describe(const cb_candidates *c, FILE *out)
+{
+    if (!c || !c->from_modules)
+        return;
+    fprintf(out, "  pool         %zu distinct CNNs sampled from %s (%zu did not build)\n", c->n,
+            c->mods.sp && c->mods.sp->name ? c->mods.sp->name : "the space file", c->mods.invalid);
+    if (c->mods.embed)
+        fprintf(out, "  CNN2vec      d=%d on %zu GED pairs: Spearman rho %.3f, RMSE %.3g\n", c->mods.dim,
+                c->mods.pairs, c->mods.rho, c->mods.rmse);
 }
 
 void cb_candidates_free(cb_candidates *c)
@@ -101,13 +146,17 @@ void cb_candidates_free(cb_candidates *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->n; i++) {
-        cb_net_free(&c->nets[i]);
+        if (!c->from_modules)
+            cb_net_free(&c->nets[i]);
         if (c->have_sim_net && c->have_sim_net[i])
             cb_sim_net_free(&c->sim_nets[i]);
     }
     free(c->sim_nets);
     free(c->have_sim_net);
-    free(c->nets);
+    if (c->from_modules)
+        cb_candidates_modules_free(&c->mods);
+    else
+        free(c->nets);
     free(c->embed);
     free(c->hashes);
     free(c);

@@ -10,6 +10,8 @@
 
 #include "runner/study.h"
 
+#include <stdio.h>
+
 int cb_candidates_build(cb_study *st, cb_diag *d);
 void cb_candidates_free(cb_candidates *c);
 
@@ -19,6 +21,9 @@ const cb_graph *cb_candidates_graph(cb_candidates *c, int64_t i, char *why, size
 /* The simulator's layer list of candidate i (built once), or NULL with why filled. */
 struct cb_sim_net;
 const struct cb_sim_net *cb_candidates_sim_net(cb_candidates *c, int64_t i, char *why, size_t why_len);
+
+/* Prints what a validation should say of the pool (module spaces: size, CNN2vec quality). */
+void cb_candidates_describe(const cb_candidates *c, FILE *out);
 
 /* Multiply-accumulates of candidate i for one image (0 when out of range). */
 uint64_t cb_candidates_macs(const cb_candidates *c, int64_t i);

@@ -6,6 +6,7 @@
  * restored search will ask it again). With one worker and a deterministic search, a resumed
  * run therefore ends exactly as an uninterrupted one. */
 #include "runner/run.h"
+#include "runner/candidates.h"
 #include "host/host.h"
 #include "runner/workers.h"
 #include "util/util.h"
@@ -351,6 +352,8 @@ int cb_run(cb_study *st, const cb_run_opts *o, cb_run_summary *sum, char *err, s
         if (!l.workers)
             rc = CB_EFAIL;
     }
+    if (rc == CB_OK && !o->quiet)
+        cb_candidates_describe(st->cands, stderr);
     if (rc == CB_OK)
         rc = main_loop(&l, err, err_len);
     if (l.tty && !o->quiet)

@@ -1,0 +1,74 @@
+#!/bin/sh
+# tests/cli/examples.sh BUILD: every manifest under examples/ validates (the experiments, the
+# quickstart and its one-line variants), the variants differ from the quickstart only in the
+# line they swap (and their run folder), and a module-space study runs end to end: a tiny pool
+# trained on a few hundred images, stopped with SIGINT midway and resumed to its budget.
+set -u
+build=${1:-build}
+cb="$build/codebench"
+export CODEBENCH_PLUGIN_PATH=
+pass=0
+failn=0
+ok() { pass=$((pass + 1)); }
+bad() { failn=$((failn + 1)); echo "FAIL: $*" >&2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+for f in examples/quickstart*.yaml examples/experiments/*.yaml; do
+    [ -f "$f" ] || continue
+    if "$cb" validate --quiet "$f" >"$tmp/out" 2>"$tmp/err"; then ok; else bad "validate $f: $(head -n 3 "$tmp/err")"; fi
+done
+
+# The variants: the changed lines (comments aside) are the swapped line and output.dir.
+variant() { # file, the line it must carry
+    changed=$(diff examples/quickstart.yaml "$1" | grep '^[<>]' | grep -v '^[<>] *#' | grep -v 'output: {dir:' | wc -l)
+    if [ "$changed" = 2 ] && grep -qF -- "$2" "$1"; then ok; else bad "$1 differs from the quickstart in $changed lines besides the run folder, expected 2 (one swapped)"; fi
+}
+variant examples/quickstart-search.yaml "search: {plugin: bananas, budget: 60, batch: 2}"
+variant examples/quickstart-memory.yaml "{plugin: hbm, params: {banks: 16, ranks: 1, channels: 8}}"
+
+# A module-space study end to end, interrupted and resumed.
+plugins=$(cd "$build/plugins" && pwd)
+space=$(cd examples/spaces && pwd)/fmnist-small.yaml
+cat >"$tmp/mod.yaml" <<YAML
+codebench: 1
+name: modules-e2e
+seed: 4
+plugin_path: [$plugins]
+cnn:
+  input: {channels: 1, height: 28, width: 28}
+  classes: 10
+  space: modules
+  space_file: $space
+  candidates: 12
+accelerator:
+  mac: [mac1, mac16]
+  memory: [{plugin: dram, params: {banks: 16, ranks: 2, channels: 2}}]
+search: {plugin: boshcode, budget: 8, initial: 4, batch: 2}
+trainer:
+  plugin: native
+  params: {train_subset: 256, test_subset: 128, epochs: 1, batch: 64, threads: 1}
+workers: {count: 2, timeout_s: 300}
+output: {dir: $tmp/run}
+YAML
+"$cb" run "$tmp/mod.yaml" >"$tmp/out1" 2>"$tmp/err1" &
+pid=$!
+# Stop it once a few evaluations are stored (or let it end), then resume to the budget.
+for _ in $(seq 1 300); do
+    n=$(grep -c '^codebench: \[' "$tmp/err1" 2>/dev/null || true)
+    [ "${n:-0}" -ge 3 ] && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.1
+done
+kill -INT $pid 2>/dev/null
+wait $pid
+first=$?
+if [ $first = 0 ] || [ $first = 1 ] || [ $first = 130 ]; then ok; else bad "modules run: exit $first after SIGINT"; cat "$tmp/err1" >&2; fi
+if grep -q "pool .*12 distinct CNNs" "$tmp/err1"; then ok; else bad "modules run: no pool line"; cat "$tmp/err1" >&2; fi
+if "$cb" run "$tmp/mod.yaml" --resume >"$tmp/out2" 2>"$tmp/err2"; then ok; else bad "modules run: resume failed"; cat "$tmp/err2" >&2; fi
+rows=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from evaluations where finished is not null and error is null').fetchone()[0])" "$tmp/run/codebench.db" 2>/dev/null || echo 0)
+if [ "$rows" = 8 ]; then ok; else bad "modules run: $rows finished evaluations, expected the budget of 8"; cat "$tmp/err2" >&2; fi
+if grep -q "best pair: cnn" "$tmp/out2"; then ok; else bad "modules run: no best pair"; fi
+
+echo "examples: $pass passed, $failn failed"
+[ "$failn" = 0 ]
