@@ -176,6 +176,7 @@ run-tests: core-names-check
 	CODEBENCH_BUILD=$(abspath $(BUILD)) $(UNIT_BIN) -j2 --timeout 300
 	CODEBENCH_BUILD=$(abspath $(BUILD)) sh tests/cli/run.sh $(abspath $(BUILD))
 	sh tests/cli/study.sh $(abspath $(BUILD))
+	sh tests/cli/faults.sh $(abspath $(BUILD))
 	sh tests/cli/examples.sh $(abspath $(BUILD))
 
 # The core never names a plugin: it learns every name from the .so files it loads.

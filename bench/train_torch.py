@@ -3,12 +3,14 @@
 
 Trains the same LeNet-5 (Fashion-MNIST) or small VGG with batch-norm (CIFAR-10) on the CPU with
 the same protocol (the first N training images, 10% held out for validation, per-channel
-normalization from the training images, AdamW lr 1e-3 wd 1e-4 with a per-step cosine schedule,
-batch 128, one epoch, a fixed thread count) and prints training images per second, test
-accuracy and peak RSS in the same line format. Uses Debian's python3-torch; prints
+normalization from the training images, AdamW lr 1e-3 wd 1e-4 with a per-step cosine schedule
+unless --optimizer/--lr/--momentum/--wd/--schedule say otherwise, batch 128, one epoch, a fixed
+thread count) and prints training images per second, test accuracy and peak RSS in the same
+line format. Uses Debian's python3-torch; prints
 "peer not available" and exits 0 when torch cannot be imported.
 
     train_torch.py lenet5|vgg DATA_DIR [--train N] [--test N] [--epochs E] [--batch B] [--threads T]
+                   [--optimizer adamw|sgd] [--lr LR] [--momentum M] [--wd WD] [--schedule cosine|constant]
 """
 import argparse
 import gzip
@@ -83,6 +85,11 @@ def main():
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--optimizer", choices=["adamw", "sgd"], default="adamw")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--momentum", type=float, default=0.9)
+    ap.add_argument("--wd", type=float, default=1e-4)
+    ap.add_argument("--schedule", choices=["cosine", "constant"], default="cosine")
     a = ap.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(a.threads)
@@ -101,9 +108,13 @@ def main():
     std = x.std(dim=(0, 2, 3), keepdim=True)
     x, xt = (x - mean) / std, (xt - mean) / std
     model = lenet5() if a.model == "lenet5" else vgg()
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    if a.optimizer == "sgd":
+        opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.wd)
+    else:
+        opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
     steps = math.ceil(len(x) / a.batch) * a.epochs
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps) if a.schedule == "cosine" else \
+        torch.optim.lr_scheduler.LambdaLR(opt, lambda _: 1.0)
     seen, t0 = 0, time.perf_counter()
     for _ in range(a.epochs):
         model.train()

@@ -5,8 +5,8 @@
 set -e
 PKGS="pkg-config libyaml-dev libffi-dev libopenblas-dev libsqlite3-dev libssl-dev
 libcriterion-dev libcairo2-dev libpng-dev libjpeg-dev zlib1g-dev clang libjansson-dev
-libopenmpi-dev openmpi-bin
-dataset-fashion-mnist python3-torch"
+libopenmpi-dev openmpi-bin libclang-rt-14-dev valgrind
+dataset-fashion-mnist python3-torch chromium"
 
 missing=""
 for p in $PKGS; do

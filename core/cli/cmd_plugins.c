@@ -122,6 +122,8 @@ static void json_params(const char *key, const cb_param *params)
         printf(",\"default\":");
         cb_json_str(stdout, p->def);
         printf(",\"required\":%s", p->def ? "false" : "true");
+        if (p->flags & CB_P_PATH)
+            printf(",\"path\":true");
         if ((p->type == CB_T_INT || p->type == CB_T_REAL) && p->min <= p->max) {
             printf(",\"min\":");
             cb_json_num(stdout, p->min);
@@ -161,7 +163,7 @@ static void text_params(const char *title, const cb_param *params)
     for (int i = 0; i < n; i++) {
         const cb_param *p = &params[i];
         char range[512];
-        printf("  %-18s %-7s %-10s %-28s %-6s %s\n", p->name, cb_type_name(p->type),
+        printf("  %-18s %-7s %-10s %-28s %-6s %s\n", p->name, (p->flags & CB_P_PATH) ? "path" : cb_type_name(p->type),
                p->def ? p->def : "(required)", cb_param_range_str(p, range, sizeof range),
                p->unit && *p->unit ? p->unit : "-", p->help ? p->help : "");
     }

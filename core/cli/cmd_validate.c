@@ -1,6 +1,9 @@
 /* core/cli/cmd_validate.c: `codebench validate MANIFEST [--quiet]`: load and check a manifest
- * (YAML, schema, plugin names and parameters) without running any plugin code but the packs'
- * pure entry functions. Bad input prints file:line:col, the source line and a caret, exit 2. */
+ * (YAML, schema, plugin names and parameters) and bind the search the way `run` does: its
+ * instance is created and started on the space, then destroyed, so that a combination of
+ * parameters the search refuses (checks that span several parameters live in its create())
+ * is reported here too. No trainer, MAC or memory plugin code runs but the packs' pure entry
+ * functions. Bad input prints file:line:col, the source line and a caret, exit 2. */
 #include "cli/commands.h"
 #include "manifest/manifest.h"
 #include "plugin/registry.h"
@@ -14,8 +17,10 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: codebench validate MANIFEST [--quiet]\n\n"
             "Checks MANIFEST (docs/manifest.md) the way `codebench run` would before starting:\n"
-            "YAML syntax, every key and value, plugin names and their parameters. Prints a\n"
-            "summary of the sections and bound plugins, or the first problem as\n"
+            "YAML syntax, every key and value, plugin names and their parameters, and the\n"
+            "search plugin's own checks of its parameters together (its instance is created\n"
+            "and started on the space, then destroyed). Prints a summary of the sections and\n"
+            "bound plugins, or the first problem as\n"
             "FILE:LINE:COL: MESSAGE with the source line and a caret.\n\n"
             "  --quiet   print nothing on success and only the first line of a problem\n\n"
             "Exit status: 0 valid, 2 invalid (or bad arguments).\n");
@@ -56,11 +61,14 @@ int cb_cmd_validate(int argc, char **argv)
     int quiet, rc = parse_args(argc, argv, &path, &quiet);
     if (rc != CB_EXIT_OK)
         return rc;
-    /* The whole study as `run` opens it, minus the plugin instances: the manifest, its plugins
-     * and parameters, and every model card with its shapes. */
+    /* The study as `run`'s coordinator opens it: the manifest, its plugins and parameters,
+     * every model card with its shapes, and the search instance created and started (so
+     * that a refusal names the manifest node of the offending parameter). The workers'
+     * instances are left out: creating a trainer may probe its runtime, which is `run`'s
+     * business, not the manifest's. */
     cb_study st;
     cb_diag d;
-    if (cb_study_open(path, 0, &st, &d) != CB_OK) {
+    if (cb_study_open(path, CB_ROLE_COORDINATOR, &st, &d) != CB_OK) {
         char line[sizeof d.file + sizeof d.msg + 32];
         if (quiet)
             fprintf(stderr, "%s\n", cb_diag_line(&d, line, sizeof line));

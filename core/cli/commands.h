@@ -18,8 +18,10 @@ int cb_cmd_worker(int argc, char **argv);
 int cb_cmd_model(int argc, char **argv);
 int cb_cmd_train(int argc, char **argv);
 int cb_cmd_simulate(int argc, char **argv);
+int cb_cmd_sweep(int argc, char **argv);
 int cb_cmd_report(int argc, char **argv);
 int cb_cmd_export(int argc, char **argv);
+int cb_cmd_pareto(int argc, char **argv);
 int cb_cmd_space(int argc, char **argv);
 
 /* Shared by subcommands: true when argv holds --help/-h (then print usage and return 0). */

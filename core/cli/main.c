@@ -14,8 +14,10 @@ static const cb_command commands[] = {
     {"model", "show a model card: layers, shapes, parameters, MACs, hash", cb_cmd_model},
     {"space", "count, sample or list a CNN design space (nb101, nb201, a space file, a manifest)", cb_cmd_space},
     {"simulate", "simulate a model card on an accelerator card (AccelBench)", cb_cmd_simulate},
+    {"sweep", "simulate a model card on every accelerator of a manifest's space; its Pareto front", cb_cmd_sweep},
     {"report", "write a run folder's report: best pair, Pareto fronts, plots, HTML", cb_cmd_report},
     {"export", "print every evaluation of a run folder as CSV or JSON", cb_cmd_export},
+    {"pareto", "exact Pareto front of every CNN x accelerator configuration (nb101 x fpga)", cb_cmd_pareto},
     {"worker", "a worker process of `run` (started by it)", cb_cmd_worker},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

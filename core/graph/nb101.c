@@ -13,7 +13,7 @@ void cb_nb101_labels(cb_vocab *voc, cb_labelset *ls, int32_t *ids)
     ls->in_id = cb_vocab_add(voc, "-1", "-1");
     ls->out_id = cb_vocab_add(voc, "-2", "-2");
     for (int i = 0; i < CB_NB101_OPS; i++) {
-        char t[8];
+        char t[16];
         snprintf(t, sizeof t, "%d", i);
         ids[i] = cb_vocab_add(voc, t, t);
     }

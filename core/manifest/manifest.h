@@ -59,6 +59,7 @@ typedef struct cb_manifest_cnn {
     char *space_file_path;  /* ...resolved against the manifest's folder */
     int64_t candidates;     /* modules: CNNs sampled into the study's candidate pool */
     cb_mark space_at, space_file_at; /* where cnn.space and cnn.space_file were written */
+    cb_mark table_at, skeleton_at;   /* ... and cnn.table, cnn.skeleton */
 } cb_manifest_cnn;
 
 /* The accelerator axes a search may vary (AccelBench's vector), each narrowed to a subset of
@@ -104,10 +105,26 @@ typedef struct cb_manifest_workers {
     int backend;          /* CB_BACKEND_* */
 } cb_manifest_workers;
 
+/* A reference pair: a published CNN (model card) on a published accelerator (accelerator
+ * card) that the report simulates and sets beside the study's best pair. */
+typedef struct cb_manifest_reference {
+    const char *model, *accelerator; /* as written */
+    double accuracy;                 /* as given, or NaN: not trained */
+    const char *label;               /* as written, or NULL */
+    char *model_path, *accel_path;   /* resolved against the manifest's folder */
+    cb_mark at;                      /* where the item is written */
+} cb_manifest_reference;
+
+typedef struct cb_manifest_references {
+    cb_manifest_reference *v;
+    size_t n;
+} cb_manifest_references;
+
 typedef struct cb_manifest_output {
     const char *dir;      /* as written, or NULL (then "runs/<name>") */
     int report;
     char *path;           /* the run folder, resolved against the manifest's folder */
+    cb_manifest_references references; /* none when not written */
 } cb_manifest_output;
 
 typedef struct cb_manifest {

@@ -290,6 +290,8 @@ static int cnn_check(cb_walk *w, yaml_node_t *map, void *target)
     }
     c->space_at = mark_of(w, map, "space");
     c->space_file_at = mark_of(w, map, "space_file");
+    c->table_at = mark_of(w, map, "table");
+    c->skeleton_at = mark_of(w, map, "skeleton");
     /* A space file describes the whole space (ops, limits, glue, head); the inline keys would
      * describe a second one, so the two are not mixed. */
     static const char *const inline_keys[] = {"ops", "module", "stacks", "head"};
@@ -521,9 +523,75 @@ static const cb_key workers_keys[] = {
 };
 static const cb_table workers_table = {workers_keys, NULL, NULL};
 
+static const cb_key reference_keys[] = {
+    K_STR("model", REQ, cb_manifest_reference, model, "the CNN's model card"),
+    K_STR("accelerator", REQ, cb_manifest_reference, accelerator, "the accelerator card"),
+    K_REAL("accuracy", 0, NULL, 0, 1, "", cb_manifest_reference, accuracy,
+           "the CNN's published accuracy (absent: not trained)"),
+    K_STR("label", 0, cb_manifest_reference, label, "the name the report shows"),
+    K_END,
+};
+static const cb_table reference_table = {reference_keys, NULL, NULL};
+
+/* One card a reference names: resolved against the manifest's folder and readable now, so a
+ * typo fails at validation, not when the report is written after the search. */
+static int reference_file(cb_walk *w, yaml_node_t *item, const char *key, const char *path,
+                          char **out)
+{
+    *out = cb_manifest_resolve(manifest_of(w), path);
+    if (access(*out, R_OK) == 0)
+        return CB_OK;
+    return cb_walk_fail(w, mark_of(w, item, key), "%s.%s: cannot read '%s' (resolved against the "
+                        "manifest's folder: %s): %s", w->path, key, path, *out, strerror(errno));
+}
+
+static void references_free(void *field)
+{
+    cb_manifest_references *l = field;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].model_path);
+        free(l->v[i].accel_path);
+    }
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+/* output.references: a list of {model, accelerator, accuracy, label} mappings. */
+static int references_fn(cb_walk *w, const cb_key *k, yaml_node_t *node, void *field)
+{
+    cb_manifest_references *l = field;
+    char got[128];
+    if (node->type != YAML_SEQUENCE_NODE || node->data.sequence.items.start == node->data.sequence.items.top)
+        return cb_walk_fail(w, cb_yaml_node_mark(node), "%s: expected a non-empty list of "
+                            "{model: CARD, accelerator: CARD} mappings, got %s", w->path,
+                            node->type == YAML_SEQUENCE_NODE ? "an empty list"
+                                                             : cb_node_desc(node, got, sizeof got));
+    yaml_node_item_t *it = node->data.sequence.items.start, *end = node->data.sequence.items.top;
+    l->v = cb_xcalloc((size_t)(end - it), sizeof *l->v);
+    for (; it < end; it++) {
+        yaml_node_t *item = cb_yaml_node(w->doc, *it);
+        cb_manifest_reference *r = &l->v[l->n++];
+        r->accuracy = NAN;
+        r->at = cb_yaml_node_mark(item);
+        size_t len = cb_walk_push(w, NULL, l->n - 1);
+        int rc = cb_walk_map(w, &reference_table, item, NULL, r);
+        if (rc == CB_OK)
+            rc = reference_file(w, item, "model", r->model, &r->model_path);
+        if (rc == CB_OK)
+            rc = reference_file(w, item, "accelerator", r->accelerator, &r->accel_path);
+        cb_walk_pop(w, len);
+        if (rc)
+            return rc;
+    }
+    return CB_OK;
+}
+
 static const cb_key output_keys[] = {
     K_STR("dir", 0, cb_manifest_output, dir, "the run folder (default runs/<name>)"),
     K_BOOL("report", "true", cb_manifest_output, report, "write the report at the end"),
+    K_FN("references", 0, references_fn, references_free, &reference_table, 0, cb_manifest_output,
+         references, "reference pairs (published CNN on published accelerator) for the report"),
     K_END,
 };
 static const cb_table output_table = {output_keys, NULL, NULL};

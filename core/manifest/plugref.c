@@ -1,5 +1,6 @@
 /* core/manifest/plugref.c: see plugref.h. */
 #include "manifest/plugref.h"
+#include "manifest/manifest.h"
 
 #include "plugin/param.h"
 #include "util/util.h"
@@ -123,6 +124,19 @@ static int need_mapping(cb_walk *w, yaml_node_t *node, const char *of)
                         of, cb_node_desc(node, got, sizeof got));
 }
 
+/* A CB_P_PATH value is relative to the manifest's folder, like the core's own paths. */
+static void resolve_path(cb_walk *w, cb_plugin_ref *r, const cb_param *p, int i)
+{
+    const char *v = r->values[i].s;
+    if (!(p->flags & CB_P_PATH) || p->type != CB_T_STR || !w->user || !v || !v[0] || v[0] == '/')
+        return;
+    if (!r->paths)
+        r->paths = cb_xcalloc(r->n_values, sizeof *r->paths);
+    free(r->paths[i]);
+    r->paths[i] = cb_manifest_resolve(w->user, v);
+    r->values[i].s = r->paths[i];
+}
+
 static int params_given(cb_walk *w, cb_plugin_ref *r, const cb_param *schema, yaml_node_t *map)
 {
     for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
@@ -132,6 +146,7 @@ static int params_given(cb_walk *w, cb_plugin_ref *r, const cb_param *schema, ya
             plugin_value(w, r, "parameter", &schema[i], val, &r->values[i]))
             return CB_EINVAL;
         r->marks[i] = cb_yaml_node_mark(val);
+        resolve_path(w, r, &schema[i], i);
     }
     return CB_OK;
 }
@@ -277,6 +292,10 @@ int cb_ref_list_fn(cb_walk *w, const cb_key *k, yaml_node_t *node, void *field)
 void cb_ref_free(void *ref)
 {
     cb_plugin_ref *r = ref;
+    for (size_t i = 0; r->paths && i < r->n_values; i++)
+        free(r->paths[i]);
+    free(r->paths);
+    r->paths = NULL;
     free(r->values);
     free(r->marks);
     for (size_t i = 0; i < r->n_attrs; i++)

@@ -24,6 +24,8 @@ typedef struct cb_plugin_ref {
                              * narrowed, the op's own choices apply */
     size_t n_attrs;
     cb_mark at;             /* where the plugin's name was written */
+    char **paths;           /* n_values: CB_P_PATH values resolved against the manifest's
+                             * folder (owned; values[i].s points here), NULL entries elsewhere */
 } cb_plugin_ref;
 
 typedef struct cb_ref_list {

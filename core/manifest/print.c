@@ -22,6 +22,10 @@ static void print_list(FILE *out, const cb_param *p, const cb_list *l)
 static void print_plugin(FILE *out, const cb_plugin_ref *r)
 {
     char buf[256];
+    if (!r->entry) { /* an optional section left out (no trainer for `pareto`) */
+        fprintf(out, "(none)\n");
+        return;
+    }
     fprintf(out, "%s (%s %s)", r->entry->plugin->name, r->entry->file->pack->name,
             r->entry->file->pack->version);
     const cb_param *ps = cb_ref_params(r), *as = cb_ref_attr_schema(r);

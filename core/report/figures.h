@@ -15,7 +15,7 @@
 typedef struct cb_report_fig {
     char key[32];       /* file stem: "pareto-area", "best-so-far" */
     char title[128];
-    char caption[640];  /* what is shown and how it is computed; why not, when not drawn */
+    char caption[896];  /* what is shown and how it is computed; why not, when not drawn */
     int drawn;          /* 0: nothing to plot, no files */
 } cb_report_fig;
 

@@ -1,6 +1,7 @@
 /* core/report/figures_pareto.c: one Pareto figure: accuracy (maximized, y) against one cost
  * metric (minimized, x), every ok pair as a dot, the front's pairs joined in order of cost,
- * infeasible pairs as crosses and the best pair by performance as a star. */
+ * infeasible pairs as crosses, the best pair by performance as a star, and the reference pairs
+ * whose accuracy is known as diamonds. */
 #include "report/figures.h"
 #include "report/fmt.h"
 #include "util/util.h"
@@ -40,6 +41,14 @@ static int plottable(const cb_eval_row *row, const cb_report_metric *met)
     return isfinite(cb_report_metric_of(met, &row->m)) && isfinite(row->m.accuracy);
 }
 
+/* A reference goes on the plots when it has an accuracy on the study's task (its input is the
+ * study's) and was simulated. */
+static int ref_plottable(const cb_report_ref *p, const cb_report_metric *met)
+{
+    return p->simulated && p->input_matches && isfinite(p->m.accuracy) &&
+           isfinite(cb_report_metric_of(met, &p->m));
+}
+
 /* The SI prefix that makes the largest value read in [1, 1000). */
 static double axis_scale(const cb_report *r, const cb_report_metric *met, const char **prefix)
 {
@@ -48,6 +57,9 @@ static double axis_scale(const cb_report *r, const cb_report_metric *met, const 
         if (r->rows[i].status == CB_ROW_OK || r->rows[i].status == CB_ROW_INFEASIBLE)
             if (plottable(&r->rows[i], met))
                 big = fmax(big, fabs(cb_report_metric_of(met, &r->rows[i].m)));
+    for (size_t i = 0; i < r->refs.n; i++)
+        if (ref_plottable(&r->refs.v[i], met))
+            big = fmax(big, fabs(cb_report_metric_of(met, &r->refs.v[i].m)));
     *prefix = met->si ? cb_fmt_si_prefix(big, &f) : "";
     return f;
 }
@@ -86,7 +98,7 @@ static void lower_label(const cb_report_metric *met, char *buf, size_t len)
 }
 
 static void caption(const cb_report *r, int k, size_t n_all, size_t shown, const pts *inf,
-                    cb_report_fig *fig)
+                    const pts *refs, cb_report_fig *fig)
 {
     char what[64];
     lower_label(&cb_report_fronts[k], what, sizeof what);
@@ -97,14 +109,18 @@ static void caption(const cb_report *r, int k, size_t n_all, size_t shown, const
                       what, n_all + r->n_front[k], shown < n_all ? ", thinned for the plot" : "",
                       r->n_front[k], what, what);
     if (inf->n && at > 0 && (size_t)at < sizeof fig->caption)
+        at += snprintf(fig->caption + at, sizeof fig->caption - (size_t)at,
+                       " Grey crosses: %zu infeasible pairs (they break a constraint, so never join "
+                       "the front).", inf->n);
+    if (refs->n && at > 0 && (size_t)at < sizeof fig->caption)
         snprintf(fig->caption + at, sizeof fig->caption - (size_t)at,
-                 " Grey crosses: %zu infeasible pairs (they break a constraint, so never join the front).",
-                 inf->n);
+                 " Green diamonds: %zu reference pairs with a known accuracy (see Reference pairs; "
+                 "they never join the front).", refs->n);
 }
 
 /* The figure's four layers of points, in display units. */
 typedef struct layers {
-    pts rest, front, inf, best;
+    pts rest, front, inf, best, refs;
     size_t n_rest; /* ok pairs off the front before thinning */
 } layers;
 
@@ -115,6 +131,14 @@ static void gather(const cb_report *r, int k, double scale, layers *l)
     pts_init(&l->front, r->n_front[k]);
     pts_init(&l->inf, r->n_rows);
     pts_init(&l->best, 1);
+    pts_init(&l->refs, r->refs.n);
+    for (size_t i = 0; i < r->refs.n; i++) {
+        const cb_report_ref *p = &r->refs.v[i];
+        if (ref_plottable(p, met)) {
+            l->refs.x[l->refs.n] = cb_report_metric_of(met, &p->m) * scale;
+            l->refs.y[l->refs.n++] = p->m.accuracy * 100;
+        }
+    }
     char *on_front = cb_xcalloc(r->n_rows + 1, 1);
     for (size_t j = 0; j < r->n_front[k]; j++) {
         on_front[r->front[k][j]] = 1;
@@ -135,6 +159,7 @@ static void layers_free(layers *l)
     pts_free(&l->front);
     pts_free(&l->inf);
     pts_free(&l->best);
+    pts_free(&l->refs);
 }
 
 static int draw(const cb_report *r, int k, const char *out_dir, cb_report_fig *fig, char *err,
@@ -155,7 +180,8 @@ static int draw(const cb_report *r, int k, const char *out_dir, cb_report_fig *f
     series(&p, "Pareto front", &l.front, CB_DRAW_POINTS | CB_DRAW_LINE, CB_MARK_DOT, 4.2,
            (cb_rgb){0.84, 0.15, 0.16}, 1);
     series(&p, "best performance", &l.best, CB_DRAW_POINTS, CB_MARK_STAR, 9, (cb_rgb){1.0, 0.8, 0.1}, 1);
-    caption(r, k, l.n_rest, l.rest.n, &l.inf, fig);
+    series(&p, "reference pairs", &l.refs, CB_DRAW_POINTS, CB_MARK_DIAMOND, 6, (cb_rgb){0.17, 0.63, 0.17}, 1);
+    caption(r, k, l.n_rest, l.rest.n, &l.inf, &l.refs, fig);
     int rc = cb_report_save_fig(&p, out_dir, fig, err, len);
     layers_free(&l);
     return rc;

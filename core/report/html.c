@@ -1,6 +1,7 @@
 /* core/report/html.c: index.html's page: the style sheet, the summary, the best pair, the
  * figures (their SVG as base64 data: URIs, so each keeps its own ids and the page needs no
- * other file) with their captions and front tables, the top pairs and the failures. */
+ * other file) with their captions and front tables, the reference pairs (html_refs.c), the top
+ * pairs and the failures. */
 #include "report/base64.h"
 #include "report/html.h"
 
@@ -95,10 +96,15 @@ static int fronts(FILE *out, const cb_report *r, const cb_report_fig *figs, cons
 
 static void top(FILE *out, const cb_report *r)
 {
-    fputs("<h2>Top pairs</h2>\n<p class=\"note\">This database has no rows tagged as reference "
-          "pairs (published CNNs on published accelerators), so instead of the comparison table "
-          "this shows the ten best pairs by performance.</p>\n",
-          out);
+    if (r->refs.declared) {
+        cb_html_refs(out, r);
+        fputs("<h2>Top pairs</h2>\n<p>The ten best pairs by performance.</p>\n", out);
+    } else {
+        fputs("<h2>Top pairs</h2>\n<p class=\"note\">The manifest lists no reference pairs "
+              "(published CNNs on published accelerators: <code>output.references</code>), so "
+              "instead of the comparison table this shows the ten best pairs by performance.</p>\n",
+              out);
+    }
     cb_html_pairs(out, r, r->top, r->n_top, "top");
 }
 

@@ -15,6 +15,15 @@ int cb_report_write_html(const cb_report *r, const cb_report_fig *figs, int n_fi
 /* s with &, <, >, " and ' escaped. */
 void cb_html_esc(FILE *out, const char *s);
 
+/* Table cells (html_tables.c): a metric with an SI prefix on unit (the stored value as its
+ * tooltip), an accuracy in percent (± its spread), and an accelerator vector's text. */
+void cb_html_cell(FILE *out, double v, const char *unit);
+void cb_html_accuracy(FILE *out, const cb_metrics *m);
+void cb_html_accel(FILE *out, const cb_pair *p);
+
+/* The reference pairs beside the best pair (html_refs.c); only when the manifest lists some. */
+void cb_html_refs(FILE *out, const cb_report *r);
+
 /* The best pair, one metric a line (html_tables.c). */
 void cb_html_best(FILE *out, const cb_report *r);
 /* Pairs rows[idx[0..n)] as a table, one a line. The table's data-list is what ("area", "top")

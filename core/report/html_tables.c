@@ -26,7 +26,7 @@ void cb_html_esc(FILE *out, const char *s)
 
 /* A metric cell: the readable value, the exact one in the tooltip. Units of area take no SI
  * prefix (a "kmm²" helps nobody). */
-static void cell(FILE *out, double v, const char *unit)
+void cb_html_cell(FILE *out, double v, const char *unit)
 {
     char shown[64];
     if (strcmp(unit, "mm²") == 0)
@@ -40,7 +40,7 @@ static void cell(FILE *out, double v, const char *unit)
     fputs("</td>", out);
 }
 
-static void accuracy_cell(FILE *out, const cb_metrics *m)
+void cb_html_accuracy(FILE *out, const cb_metrics *m)
 {
     char s[64];
     if (!isfinite(m->accuracy))
@@ -54,7 +54,7 @@ static void accuracy_cell(FILE *out, const cb_metrics *m)
     fprintf(out, "\">%s</td>", s);
 }
 
-static void accel_text(FILE *out, const cb_pair *p)
+void cb_html_accel(FILE *out, const cb_pair *p)
 {
     if (p->n_accel == 0) {
         fputs("(fixed)", out);
@@ -71,14 +71,14 @@ static void accel_text(FILE *out, const cb_pair *p)
 
 static void metric_cells(FILE *out, const cb_metrics *m)
 {
-    accuracy_cell(out, m);
-    cell(out, m->latency_s, "s");
-    cell(out, m->area_mm2, "mm²");
-    cell(out, m->dyn_energy_j, "J");
-    cell(out, m->leak_energy_j, "J");
-    cell(out, m->throughput_fps, "");
-    cell(out, m->edp, "J·s");
-    cell(out, m->performance, "");
+    cb_html_accuracy(out, m);
+    cb_html_cell(out, m->latency_s, "s");
+    cb_html_cell(out, m->area_mm2, "mm²");
+    cb_html_cell(out, m->dyn_energy_j, "J");
+    cb_html_cell(out, m->leak_energy_j, "J");
+    cb_html_cell(out, m->throughput_fps, "");
+    cb_html_cell(out, m->edp, "J·s");
+    cb_html_cell(out, m->performance, "");
 }
 
 void cb_html_pairs(FILE *out, const cb_report *r, const size_t *idx, size_t n, const char *what)
@@ -96,7 +96,7 @@ void cb_html_pairs(FILE *out, const cb_report *r, const size_t *idx, size_t n, c
                 (ptrdiff_t)idx[j] == r->best ? " class=\"best\"" : "", row->id, j + 1, row->id);
         cb_html_esc(out, row->cnn_hash);
         fprintf(out, "\" class=\"nw\">%" PRId64 " <code>%.8s</code></td><td><code>", row->pair.cnn, row->cnn_hash);
-        accel_text(out, &row->pair);
+        cb_html_accel(out, &row->pair);
         fputs("</code></td>", out);
         metric_cells(out, &row->m);
         fputs("</tr>\n", out);
@@ -114,7 +114,7 @@ static void kv_text(FILE *out, const char *k, const char *v)
 static void kv_num(FILE *out, const char *k, double v, const char *unit)
 {
     fprintf(out, "<tr><th>%s</th>", k);
-    cell(out, v, unit);
+    cb_html_cell(out, v, unit);
     fputs("</tr>\n", out);
 }
 
@@ -129,9 +129,9 @@ void cb_html_best(FILE *out, const cb_report *r)
     kv_text(out, "CNN", s);
     kv_text(out, "CNN graph hash", b->cnn_hash);
     fputs("<tr><th>accelerator vector</th><td><code>", out);
-    accel_text(out, &b->pair);
+    cb_html_accel(out, &b->pair);
     fputs("</code></td></tr>\n<tr><th>accuracy</th>", out);
-    accuracy_cell(out, &b->m);
+    cb_html_accuracy(out, &b->m);
     fputs("</tr>\n", out);
     kv_num(out, "latency per batch", b->m.latency_s, "s");
     kv_num(out, "chip area", b->m.area_mm2, "mm²");

@@ -14,7 +14,7 @@ typedef struct cb_rgb {
     double r, g, b;
 } cb_rgb;
 
-enum { CB_MARK_NONE, CB_MARK_DOT, CB_MARK_RING, CB_MARK_STAR, CB_MARK_CROSS };
+enum { CB_MARK_NONE, CB_MARK_DOT, CB_MARK_RING, CB_MARK_STAR, CB_MARK_CROSS, CB_MARK_DIAMOND };
 enum { CB_DRAW_POINTS = 1, CB_DRAW_LINE = 2, CB_DRAW_STEPS = 4 }; /* flags */
 
 typedef struct cb_series {

@@ -1,5 +1,5 @@
 /* core/report/plot_marks.c: drawing a series' data: lines through its points (in the given
- * order), post-steps (a best-so-far curve), and marks (dot, ring, star, cross). */
+ * order), post-steps (a best-so-far curve), and marks (dot, ring, star, cross, diamond). */
 #include "report/plot.h"
 
 #include <math.h>
@@ -46,6 +46,17 @@ static void mark(cairo_t *cr, const cb_series *s, double x, double y)
         set_color(cr, s->color, 1);
         cairo_fill_preserve(cr);
         cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+        cairo_stroke(cr);
+        break;
+    case CB_MARK_DIAMOND: /* reference pairs: a shape no search result uses */
+        cairo_move_to(cr, x, y - r * 1.3);
+        cairo_line_to(cr, x + r, y);
+        cairo_line_to(cr, x, y + r * 1.3);
+        cairo_line_to(cr, x - r, y);
+        cairo_close_path(cr);
+        set_color(cr, s->color, s->alpha > 0 ? s->alpha : 1);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         cairo_stroke(cr);
         break;
     case CB_MARK_CROSS:

@@ -2,14 +2,16 @@
  *
  * Owns: what the report computes from the store's rows (the best pair, the Pareto fronts of
  * accuracy against area, dynamic energy, latency and EDP, the best-so-far curve, the top pairs,
- * the failures grouped by error) and writing it as files: report.json, one SVG and one PNG per
+ * the reference pairs the manifest lists (refs.h), the failures grouped by error) and writing it as files: report.json, one SVG and one PNG per
  * figure, and a self-contained index.html. docs/reports.md says how each part is computed. */
 #ifndef CB_CORE_REPORT_H
 #define CB_CORE_REPORT_H
 
+#include "report/refs.h"
 #include "store/store.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* cb_report_open's results besides 0: the CLI maps them to its exit statuses. */
 enum { CB_REPORT_NO_DB = 2, CB_REPORT_FAILED = 1 };
@@ -50,14 +52,17 @@ typedef struct cb_report {
     size_t n_queries;
     cb_report_error *errors;
     size_t n_errors;
+    cb_report_refs refs; /* the manifest's reference pairs (refs.declared 0: none listed) */
 } cb_report;
 
 /* Computes everything from rows (in ask order); takes ownership of rows (malloc'd). */
 void cb_report_build(cb_report *r, const char *run_dir, cb_eval_row *rows, size_t n);
 void cb_report_free(cb_report *r);
 
-/* Reads run_dir/codebench.db and builds the report. Returns 0, CB_REPORT_NO_DB for a folder
- * without a codebench database, or CB_REPORT_FAILED; err says why. */
+/* Reads run_dir/codebench.db and builds the report, with the reference pairs when the
+ * recorded manifest lists them (its file found near run_dir: cb_report_find_manifest).
+ * Returns 0, CB_REPORT_NO_DB for a folder without a codebench database, or CB_REPORT_FAILED;
+ * err says why. */
 int cb_report_open(const char *run_dir, cb_report *r, char *err, size_t len);
 
 /* Groups the failed and infeasible rows (called by cb_report_build). */
@@ -68,6 +73,9 @@ int cb_report_write(const cb_report *r, const char *out_dir, char *err, size_t l
 
 /* report.json alone (the machine-readable summary). */
 int cb_report_write_json(const cb_report *r, const char *path, char *err, size_t len);
+
+/* report.json's "references" value (report_json_refs.c). */
+void cb_report_json_refs(FILE *out, const cb_report *r);
 
 /* A row's status as a word: "ok", "failed", "infeasible", "pending". */
 const char *cb_report_status_name(int status);

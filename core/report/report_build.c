@@ -125,5 +125,6 @@ void cb_report_free(cb_report *r)
     free(r->best_so_far);
     free(r->query_row);
     free(r->errors);
+    cb_report_refs_free(&r->refs);
     memset(r, 0, sizeof *r);
 }

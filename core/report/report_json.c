@@ -1,6 +1,6 @@
 /* core/report/report_json.c: report.json, the report for programs: counts, the best pair with
- * every metric, the ids on each Pareto front (in ascending cost), the top pairs, the
- * best-so-far curve and the failures grouped by error. */
+ * every metric, the ids on each Pareto front (in ascending cost), the top pairs, the reference
+ * pairs (report_json_refs.c), the best-so-far curve and the failures grouped by error. */
 #include "report/export.h"
 #include "report/report.h"
 #include "util/json.h"
@@ -66,9 +66,9 @@ static void body(FILE *out, const cb_report *r)
     fronts(out, r);
     fputs("\"top\":", out);
     ids(out, r, r->top, r->n_top);
-    /* the store has no way yet to tag a row as a reference pair (a published CNN on a
-     * published accelerator): say so rather than leave the key out */
-    fputs(",\n\"references\":{\"tagged\":false,\"shown_instead\":\"top\"},\n\"best_so_far\":[", out);
+    fputs(",\n\"references\":", out);
+    cb_report_json_refs(out, r);
+    fputs(",\n\"best_so_far\":[", out);
     for (size_t q = 0; q < r->n_queries; q++) {
         if (q)
             fputc(',', out);

@@ -1,9 +1,11 @@
 /* core/report/report_open.c: reading a run folder for the report: tells a folder without a
- * database (bad input) from one whose database cannot be read (a failure). */
+ * database (bad input) from one whose database cannot be read (a failure), and adds the
+ * reference pairs when the run's manifest lists them. */
 #include "report/report.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -28,6 +30,27 @@ static int has_database(const char *run_dir, char *err, size_t len)
     return 1;
 }
 
+/* A report with nothing to show skips them (they are only compared with the best pair). */
+static void references(cb_report *r, const char *run_dir)
+{
+    char *text = cb_report_manifest_text(run_dir);
+    if (r->best >= 0 && text && cb_report_text_has_references(text)) {
+        char *path = cb_report_find_manifest(run_dir, text);
+        if (path) {
+            cb_report_references(r, path);
+        } else {
+            r->refs.declared = 1;
+            snprintf(r->refs.note, sizeof r->refs.note,
+                     "the run's manifest lists reference pairs, but no file with its text (as "
+                     "codebench.db recorded it) was found near %s, so their cards, named relative "
+                     "to the manifest's folder, cannot be found: put the manifest back, unchanged, "
+                     "next to the run folder or up to three folders above it", run_dir);
+        }
+        free(path);
+    }
+    free(text);
+}
+
 int cb_report_open(const char *run_dir, cb_report *r, char *err, size_t len)
 {
     memset(r, 0, sizeof *r);
@@ -45,5 +68,6 @@ int cb_report_open(const char *run_dir, cb_report *r, char *err, size_t len)
         return CB_REPORT_FAILED;
     }
     cb_report_build(r, run_dir, rows, n);
+    references(r, run_dir);
     return 0;
 }

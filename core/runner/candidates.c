@@ -5,9 +5,11 @@
  * candidates so that every dimension has zero mean and unit spread: a handful of hand-written
  * networks is too few to fit CNN2vec to.
  * The `modules` space: a pool sampled from a space file (runner/candidates_modules.c), embedded
- * with CNN2vec. */
+ * with CNN2vec. The `nb101` space: the cells of a benchmark table built on a skeleton
+ * (runner/candidates_cells.c), embedded with CNN2vec. */
 #include "runner/candidates.h"
 #include "cnn/net.h"
+#include "runner/candidates_cells.h"
 #include "runner/candidates_modules.h"
 #include "sim/sim.h"
 #include "util/util.h"
@@ -26,6 +28,8 @@ struct cb_candidates {
     unsigned char *have_sim_net;
     cb_candidates_modules mods; /* the modules space's pool (it owns nets and embed then) */
     bool from_modules;
+    cb_candidates_cells cells;  /* the nb101 space's cells (no nets: built one at a time) */
+    bool from_cells;
 };
 
 static void standardize(float *x, size_t n, int dim)
@@ -90,6 +94,21 @@ static int build_modules(cb_study *st, cb_candidates *c, cb_diag *d)
         c->hashes[i] = c->nets[i].g.hash;
     st->space.dim_cnn = embed ? c->mods.dim : 0;
     st->space.cnn_embed = c->mods.embed;
+    st->space.cnn_level = c->mods.level;
+    return CB_OK;
+}
+
+static int build_cells(cb_study *st, cb_candidates *c, cb_diag *d)
+{
+    bool embed = (st->role & CB_ROLE_COORDINATOR) != 0;
+    c->from_cells = true;
+    if (cb_candidates_cells_build(&st->m, &st->reg, embed, &c->cells, d))
+        return CB_EINVAL;
+    c->n = (size_t)c->cells.cs.n;
+    c->hashes = cb_xcalloc(c->n + 1, sizeof *c->hashes);
+    memcpy(c->hashes, c->cells.hashes, c->n * sizeof *c->hashes);
+    st->space.dim_cnn = embed ? c->cells.dim : 0;
+    st->space.cnn_embed = c->cells.embed;
     return CB_OK;
 }
 
@@ -119,10 +138,12 @@ int cb_candidates_build(cb_study *st, cb_diag *d)
         rc = build_from_cards(st, c, d);
     else if (cnn->space == CB_SPACE_MODULES)
         rc = build_modules(st, c, d);
+    else if (cnn->space == CB_SPACE_NB101)
+        rc = build_cells(st, c, d);
     else
         return cb_manifest_fail(&st->m, d, cnn->space_at,
-                                "cnn.space: `run` evaluates the 'cards' and 'modules' spaces; the benchmark "
-                                "cell spaces serve `codebench space` and `codebench pareto`");
+                                "cnn.space: `run` evaluates the 'cards', 'modules' and 'nb101' spaces; 'nb201' "
+                                "serves `codebench space` (its cells have no skeleton here yet)");
     if (rc)
         return rc;
     st->space.n_cnn = (int64_t)c->n;
@@ -132,6 +153,12 @@ int cb_candidates_build(cb_study *st, cb_diag *d)
 
 void cb_candidates_describe(const cb_candidates *c, FILE *out)
 {
+    if (c && c->from_cells) {
+        fprintf(out, "  cells        %zu NAS-Bench-101 cells of the table, built on the skeleton\n", c->n);
+        if (c->cells.embed)
+            fprintf(out, "  CNN2vec      d=%d on %zu GED pairs: Spearman rho %.3f\n", c->cells.dim, c->cells.pairs,
+                    c->cells.rho);
+    }
     if (!c || !c->from_modules)
         return;
     fprintf(out, "  pool         %zu distinct CNNs sampled from %s (%zu did not build)\n", c->n,
@@ -146,7 +173,7 @@ void cb_candidates_free(cb_candidates *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->n; i++) {
-        if (!c->from_modules)
+        if (!c->from_modules && !c->from_cells)
             cb_net_free(&c->nets[i]);
         if (c->have_sim_net && c->have_sim_net[i])
             cb_sim_net_free(&c->sim_nets[i]);
@@ -157,6 +184,8 @@ void cb_candidates_free(cb_candidates *c)
         cb_candidates_modules_free(&c->mods);
     else
         free(c->nets);
+    if (c->from_cells)
+        cb_candidates_cells_free(&c->cells);
     free(c->embed);
     free(c->hashes);
     free(c);
@@ -168,6 +197,8 @@ const cb_graph *cb_candidates_graph(cb_candidates *c, int64_t i, char *why, size
         snprintf(why, why_len, "CNN %lld is not among the %zu candidates", (long long)i, c ? c->n : 0);
         return NULL;
     }
+    if (c->from_cells)
+        return cb_candidates_cells_graph(&c->cells, i, why, why_len);
     return &c->nets[i].g;
 }
 
@@ -177,9 +208,11 @@ const char *cb_study_cnn_hash(const cb_study *st, int64_t i)
     return c && i >= 0 && (size_t)i < c->n ? c->hashes[i] : NULL;
 }
 
-uint64_t cb_candidates_macs(const cb_candidates *c, int64_t i)
+uint64_t cb_candidates_macs(cb_candidates *c, int64_t i)
 {
-    return c && i >= 0 && (size_t)i < c->n ? c->nets[i].macs : 0;
+    if (!c || i < 0 || (size_t)i >= c->n)
+        return 0;
+    return c->from_cells ? cb_candidates_cells_macs(&c->cells, i) : c->nets[i].macs;
 }
 
 const cb_sim_net *cb_candidates_sim_net(cb_candidates *c, int64_t i, char *why, size_t why_len)
@@ -191,7 +224,8 @@ const cb_sim_net *cb_candidates_sim_net(cb_candidates *c, int64_t i, char *why, 
         c->have_sim_net = cb_xcalloc(c->n, 1);
     }
     if (!c->have_sim_net[i]) {
-        if (cb_sim_net_from_graph(&c->nets[i].g, &c->sim_nets[i], why, why_len) != CB_OK)
+        const cb_graph *g = cb_candidates_graph(c, i, why, why_len);
+        if (!g || cb_sim_net_from_graph(g, &c->sim_nets[i], why, why_len) != CB_OK)
             return NULL;
         c->have_sim_net[i] = 1;
     }

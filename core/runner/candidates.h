@@ -26,6 +26,6 @@ const struct cb_sim_net *cb_candidates_sim_net(cb_candidates *c, int64_t i, char
 void cb_candidates_describe(const cb_candidates *c, FILE *out);
 
 /* Multiply-accumulates of candidate i for one image (0 when out of range). */
-uint64_t cb_candidates_macs(const cb_candidates *c, int64_t i);
+uint64_t cb_candidates_macs(cb_candidates *c, int64_t i);
 
 #endif

@@ -28,6 +28,8 @@ typedef struct pool {
     cb_cnnlib lib;     /* every graph seen, valid or not, for de-duplication by hash */
     cb_net *nets;      /* the valid ones, in pool order */
     size_t *lib_index; /* where each valid one sits in lib */
+    int32_t *level;    /* each valid one's level, numbered as cb_pair.level (0: the finest) */
+    int32_t cur_level; /* the level being filled */
     size_t n, cap;
     size_t invalid;
 } pool;
@@ -38,7 +40,9 @@ static void pool_push(pool *p, size_t li, cb_net *net)
         p->cap = p->cap ? 2 * p->cap : 64;
         p->nets = cb_xrealloc(p->nets, p->cap * sizeof *p->nets);
         p->lib_index = cb_xrealloc(p->lib_index, p->cap * sizeof *p->lib_index);
+        p->level = cb_xrealloc(p->level, p->cap * sizeof *p->level);
     }
+    p->level[p->n] = p->cur_level;
     p->nets[p->n] = *net;
     p->lib_index[p->n++] = li;
 }
@@ -175,6 +179,7 @@ static void build_pool(pool *p, const cb_manifest_cnn *cnn, cb_rng *rng)
     size_t from = 0;
     for (size_t l = 0; l < levels && p->n < want; l++) {
         size_t quota = (want - p->n + (levels - l) - 1) / (levels - l), start = p->n;
+        p->cur_level = (int32_t)(levels - 1 - l); /* levels[] runs coarsest first */
         if (l > 0)
             crossover_level(p, from, start, p->sp->levels[l - 1], p->sp->levels[l], quota, rng);
         if (p->n - start < quota)
@@ -206,6 +211,7 @@ int cb_candidates_modules_build(const cb_manifest *m, cb_registry *reg, bool emb
     cm->invalid = p.invalid;
     cm->n = p.n;
     cm->nets = p.nets;
+    cm->level = p.level;
     cm->graphs = cb_xcalloc(p.n + 1, sizeof *cm->graphs);
     for (size_t i = 0; i < p.n; i++)
         cb_cnngraph_copy(&cm->graphs[i], &p.lib.g[p.lib_index[i]]);
@@ -229,6 +235,7 @@ void cb_candidates_modules_free(cb_candidates_modules *cm)
             cb_flat_free(&cm->flats[i]);
     }
     free(cm->nets);
+    free(cm->level);
     free(cm->graphs);
     free(cm->flats);
     free(cm->embed);

@@ -18,6 +18,7 @@ typedef struct cb_candidates_modules {
     size_t n;             /* candidates */
     cb_net *nets;         /* n built networks */
     cb_cnngraph *graphs;  /* n graphs (modules and head) */
+    int32_t *level;       /* n hierarchy levels, numbered as cb_pair.level (0: the finest) */
     size_t invalid;       /* sampled graphs that did not build (shapes that do not fit) */
     cb_flat *flats;       /* n flattened graphs for GED (with the embedding only) */
     float *embed;         /* n x dim CNN2vec, or NULL when not fitted */

@@ -166,7 +166,8 @@ static int ask_more(loop *l, char *err, size_t len)
             const char *hash = cb_study_cnn_hash(l->st, pairs[i].cnn);
             int64_t id = cb_store_add_pending(l->store, &pairs[i], hash ? hash : "", l->state_id);
             if (id < 0) {
-                snprintf(err, len, "cannot record an asked pair in the run database");
+                char why[600];
+                snprintf(err, len, "cannot record an asked pair: %s", cb_store_last_error(l->store, why, sizeof why));
                 return CB_EFAIL;
             }
             l->asked++;
@@ -256,7 +257,8 @@ static int take_result(loop *l, const cb_job_result *jr, char *err, size_t len)
                                   r.n_layers, b.buf, b.len);
     free(b.buf);
     if (sid < 0) {
-        snprintf(err, len, "cannot write to the run database (disk full?)");
+        char why[600];
+        snprintf(err, len, "cannot save an evaluation: %s", cb_store_last_error(l->store, why, sizeof why));
         return CB_EFAIL;
     }
     l->state_id = sid;
@@ -284,6 +286,11 @@ static int open_store(loop *l, const char *dir, char *err, size_t len)
         return CB_EFAIL;
     if (cb_store_manifest(l->store, l->st->manifest_text, err, len))
         return CB_EINVAL;
+    /* Where the manifest lives: its relative paths (e.g. a report's reference cards) need it. */
+    char *abs = realpath(l->st->manifest_path, NULL);
+    if (abs)
+        cb_store_set_meta(l->store, "manifest_path", abs);
+    free(abs);
     int64_t ok, failed, pending;
     cb_store_counts(l->store, &ok, &failed, &pending);
     int64_t sid;

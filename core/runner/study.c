@@ -60,6 +60,8 @@ static int instantiate(cb_study *st, const cb_plugin_ref *r, cb_instance *inst, 
     cb_host *h = cb_host_new(r->entry->plugin->name);
     if (cb_plugin_create(r->entry->plugin, h, r->values, inst, &e) != CB_OK) {
         cb_host_free(h);
+        inst->plugin = NULL; /* nothing left to destroy: cb_study_close must not free h again */
+        inst->host = NULL;
         return create_failed(st, r, &e, d);
     }
     return CB_OK;
@@ -173,6 +175,23 @@ static int start_search(cb_study *st, cb_diag *d)
     return CB_OK;
 }
 
+/* What `run` needs beyond a valid manifest: a trainer, and accelerators it can simulate (the
+ * FPGA family is enumerated by `codebench pareto`, not evaluated pair by pair). Checked before
+ * any work starts, so such a manifest fails at once with its position. */
+static int runnable(cb_study *st, cb_diag *d)
+{
+    const cb_manifest *m = &st->m;
+    if (m->accel.family == CB_FAMILY_FPGA)
+        return cb_manifest_fail(m, d, m->accel.plugin.at, "accelerator.family 'fpga': `codebench run` "
+                                "simulates ASIC accelerators (AccelBench); FPGA families are enumerated "
+                                "exactly by `codebench pareto` (docs/codesign-nas.md)");
+    if (!m->trainer.ref.entry)
+        return cb_manifest_fail(m, d, m->cnn.space_at, "missing section 'trainer': `codebench run` needs a "
+                                "trainer to get each CNN's accuracy (e.g. trainer: native, or the tabular "
+                                "trainer for a benchmark table)");
+    return CB_OK;
+}
+
 int cb_study_open(const char *path, int role, cb_study *st, cb_diag *d)
 {
     memset(st, 0, sizeof *st);
@@ -191,6 +210,8 @@ int cb_study_open(const char *path, int role, cb_study *st, cb_diag *d)
     st->space.valid = pair_valid;
     build_axes(st);
     build_objective(st);
+    if (role != 0 && runnable(st, d))
+        return CB_EINVAL;
     if (cb_candidates_build(st, d))
         return d->code ? d->code : CB_EINVAL;
     if ((role & CB_ROLE_WORKER) &&

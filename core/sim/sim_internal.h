@@ -66,6 +66,10 @@ typedef struct sim_layer_res {
     double compute_j, mem_j, buf_j, dma_j;
     double mem_bytes;
     uint64_t hits, misses;
+    /* buf_j's inputs: 64-byte activation, weight and mask buffer accesses of each flow, so a
+     * sweep can price the same traffic for other buffer sizes (cb_sim_layer_buf_j) */
+    double buf_blocks[2][3];
+    int n_flows;
 } sim_layer_res;
 
 /* How a layer's tensors sit in the activation buffer (sim_plan.c). */
@@ -83,6 +87,16 @@ void cb_sim_plan(const sim_ctx *ctx, const cb_sim_net *net, sim_place *place);
 /* sim_layer.c: one layer, from scratch (the memory plugin is reset first). */
 void cb_sim_one_layer(const sim_ctx *ctx, const cb_workload *w, sim_place pl, sim_layer_res *r);
 
+/* sim_layer.c: a layer's buffer energy (J) from r->buf_blocks at c's per-access energies:
+ * what cb_sim_one_layer stores in r->buf_j, bit for bit. */
+double cb_sim_layer_buf_j(const sim_chip *c, const sim_layer_res *r);
+
+/* sim_layer.c: every decision the buffer capacities make for this layer (its placement, each
+ * nest's input-window and weight reuse, a fused stage's intermediate on chip) as a code. Two
+ * accelerators that differ only in buffer sizes and give the same code get the same
+ * sim_layer_res except buf_j (core/sim/sweep.c relies on it). */
+unsigned cb_sim_layer_fits(const sim_ctx *ctx, const cb_workload *w, sim_place pl);
+
 /* sim_units.c: the tiled work of a loop nest (CB_WL_CONV) or of a pass, as unit classes.
  * Returns how many classes it wrote (at most CB_SIM_MAX_CLASSES); *prologue gets the weight
  * elements that load once before the first unit (0 when they do not fit their buffer). */
@@ -95,6 +109,9 @@ typedef struct sim_nest {
 } sim_nest;
 int cb_sim_nest_units(const sim_ctx *ctx, const sim_nest *n, sim_place pl, sim_unit *u,
                       double *prologue);
+/* The nest's capacity decisions: bit 0 the input window loads once, bit 1 the weights load
+ * once (the prologue). */
+unsigned cb_sim_nest_fits(const sim_ctx *ctx, const sim_nest *n);
 
 /* sim_timeline.c: runs unit classes through the double-buffered timeline and the memory
  * plugin; `prologue` elements (weights that fit their buffer) load before the first unit. */
@@ -109,6 +126,17 @@ void cb_sim_flow(const sim_ctx *ctx, const sim_unit *u, int n_classes, double pr
 
 /* Bytes in main memory of `elems` activations or weights at a density (data + mask bits). */
 double cb_sim_bytes(double elems, double density);
+
+/* sim_run.c: one simulation's context (the vector checked, the plugins described, the chip
+ * derived); CB_EINVAL or CB_EFAIL with why. */
+int cb_sim_setup(sim_ctx *ctx, const cb_sim_net *net, const cb_accel_vec *v, const cb_sim_parts *p,
+                 const cb_sim_opts *o, char *why, size_t why_len);
+/* sim_run.c: a layer's workload for the whole batch (ops describe one image). */
+cb_workload cb_sim_batched(const cb_workload *w, int batch);
+/* sim_run.c: the report from every layer's result: each layer's first load hidden behind the
+ * previous layer's last unit, the sums, latency, leakage, area. r must be zero but for
+ * r->layers (n entries, all overwritten) and r->n_layers. */
+void cb_sim_add_up(const sim_ctx *ctx, const sim_layer_res *const *res, int n, cb_sim_report *r);
 
 /* sim_cache.c */
 typedef struct sim_cache sim_cache;

@@ -31,18 +31,29 @@ static sim_nest nest_of(const cb_workload *w)
 
 static double ceil_div(double a, double b) { return b > 0 ? ceil(a / b) : 0; }
 
-/* Energy of the buffer traffic a flow caused: data into and out of the activation and weight
- * buffers, and the mask bits beside them (64-byte accesses). */
-static double buffer_j(const sim_ctx *ctx, const sim_flow *f, double out_elems)
+/* The buffer traffic a flow caused, in 64-byte accesses: data into and out of the activation
+ * and weight buffers, and the mask bits beside them. Kept as counts (not joules) so that the
+ * energy can be priced for any buffer size (cb_sim_layer_buf_j). */
+static void buffer_blocks(const sim_ctx *ctx, const sim_flow *f, double out_elems, double *b)
 {
-    const sim_chip *c = &ctx->chip;
     double da = ctx->opts.act_density, dw = ctx->opts.wgt_density, bits = CB_SIM_DATA_BITS / 8.0;
     double act = (f->in_load + f->in_read + out_elems) * bits * da;
     double wgt = (f->w_load + f->w_read) * bits * dw;
     double mask = (da < 1 ? f->in_load + f->in_read + out_elems : 0) / 8 +
                   (dw < 1 ? f->w_load + f->w_read : 0) / 8;
-    return (ceil(act / CB_BUF_BLOCK) * c->act_nj + ceil(wgt / CB_BUF_BLOCK) * c->wgt_nj +
-            ceil(mask / CB_BUF_BLOCK) * c->mask_nj) * 1e-9;
+    b[0] = ceil(act / CB_BUF_BLOCK);
+    b[1] = ceil(wgt / CB_BUF_BLOCK);
+    b[2] = ceil(mask / CB_BUF_BLOCK);
+}
+
+double cb_sim_layer_buf_j(const sim_chip *c, const sim_layer_res *r)
+{
+    double j = 0;
+    for (int k = 0; k < r->n_flows; k++) {
+        const double *b = r->buf_blocks[k];
+        j += (b[0] * c->act_nj + b[1] * c->wgt_nj + b[2] * c->mask_nj) * 1e-9;
+    }
+    return j;
 }
 
 /* Adds one flow's cycles and costs to r; busy_mw is the power while its units compute. */
@@ -64,7 +75,8 @@ static void add_flow(const sim_ctx *ctx, const sim_flow *f, double busy_mw, doub
     r->compute_j += f->compute * s_per_cycle * busy_mw * 1e-3;
     r->mem_j += f->mem_pj * 1e-12;
     r->dma_j += f->mem_busy * s_per_cycle * ctx->chip.dma_mw * 1e-3;
-    r->buf_j += buffer_j(ctx, f, out_elems);
+    if (r->n_flows < 2) /* a layer has at most two flows (a fused point-wise stage) */
+        buffer_blocks(ctx, f, out_elems, r->buf_blocks[r->n_flows++]);
     r->mem_bytes += f->mem_bytes;
     r->hits += f->hits;
     r->misses += f->misses;
@@ -96,33 +108,59 @@ static double bn_cycles(const sim_ctx *ctx, double positions, double channels)
     return ceil_div(positions, ctx->chip.mult * ctx->chip.pe) * channels;
 }
 
+/* A convolution's nests and where each one's tensors sit: one nest, or a depth-wise nest then
+ * a point-wise one on its output (kept on chip when it fits). Returns how many. */
+static int conv_nests(const sim_ctx *ctx, const cb_workload *w, sim_place pl, sim_nest *n,
+                      sim_place *at)
+{
+    n[0] = nest_of(w);
+    at[0] = pl;
+    if (w->size <= offsetof(cb_workload, pw_of) || w->pw_of <= 0)
+        return 1;
+    sim_nest *pw = &n[1];
+    *pw = n[0];
+    pw->in = n[0].of * n[0].groups;
+    pw->of = w->pw_of;
+    pw->kx = pw->ky = pw->kz = 1;
+    pw->stride = 1;
+    pw->groups = 1;
+    pw->weights = (double)(pw->in * pw->of);
+    n[0].weights = fmax(0, n[0].weights - pw->weights);
+    pw->matmul = false;
+    double positions = (double)(n[0].b * n[0].x * n[0].y * n[0].od);
+    double mid = cb_sim_bytes(positions * (double)pw->in, ctx->opts.act_density);
+    at[0] = (sim_place){pl.in_resident, mid <= ctx->chip.act_cap};
+    at[1] = (sim_place){at[0].out_resident, pl.out_resident};
+    return 2;
+}
+
 static void conv_layer(const sim_ctx *ctx, const cb_workload *w, sim_place pl, sim_layer_res *r)
 {
-    sim_nest n = nest_of(w);
-    double positions = (double)(n.b * n.x * n.y * n.od);
-    if (w->size <= offsetof(cb_workload, pw_of) || w->pw_of <= 0) {
-        run_nest(ctx, &n, pl, r);
-        if (w->batchnorm)
-            add_serial(ctx, bn_cycles(ctx, positions, (double)(n.of * n.groups)), ctx->chip.bn_mw, r);
-        return;
-    }
-    /* depth-wise, then point-wise on its output (kept on chip when it fits) */
-    sim_nest pw = n;
-    pw.in = n.of * n.groups;
-    pw.of = w->pw_of;
-    pw.kx = pw.ky = pw.kz = 1;
-    pw.stride = 1;
-    pw.groups = 1;
-    pw.weights = (double)(pw.in * pw.of);
-    n.weights = fmax(0, n.weights - pw.weights);
-    pw.matmul = false;
-    double mid = cb_sim_bytes(positions * (double)pw.in, ctx->opts.act_density);
-    sim_place first = {pl.in_resident, mid <= ctx->chip.act_cap};
-    sim_place second = {first.out_resident, pl.out_resident};
-    run_nest(ctx, &n, first, r);
-    run_nest(ctx, &pw, second, r);
+    sim_nest n[2];
+    sim_place at[2];
+    int k = conv_nests(ctx, w, pl, n, at);
+    double positions = (double)(n[0].b * n[0].x * n[0].y * n[0].od);
+    for (int i = 0; i < k; i++)
+        run_nest(ctx, &n[i], at[i], r);
+    /* a fused batch-norm normalizes the last nest's outputs (and the depth-wise stage's) */
+    double channels = k == 1 ? (double)(n[0].of * n[0].groups) : (double)(n[1].in + n[1].of);
     if (w->batchnorm)
-        add_serial(ctx, bn_cycles(ctx, positions, (double)(pw.in + pw.of)), ctx->chip.bn_mw, r);
+        add_serial(ctx, bn_cycles(ctx, positions, channels), ctx->chip.bn_mw, r);
+}
+
+static unsigned place_bits(sim_place p) { return (unsigned)p.in_resident | (unsigned)p.out_resident << 1; }
+
+unsigned cb_sim_layer_fits(const sim_ctx *ctx, const cb_workload *w, sim_place pl)
+{
+    unsigned code = place_bits(pl);
+    if (w->kind != CB_WL_CONV)
+        return code; /* a pass's traffic depends on its placement only */
+    sim_nest n[2];
+    sim_place at[2];
+    int k = conv_nests(ctx, w, pl, n, at);
+    for (int i = 0; i < k; i++)
+        code |= (place_bits(at[i]) | cb_sim_nest_fits(ctx, &n[i]) << 2) << (2 + 4 * i);
+    return code;
 }
 
 /* A pass on per-PE modules: its loads and stores stream on the timeline in chunks. */
@@ -171,4 +209,5 @@ void cb_sim_one_layer(const sim_ctx *ctx, const cb_workload *w, sim_place pl, si
     default: /* no hardware work */
         break;
     }
+    r->buf_j = cb_sim_layer_buf_j(c, r);
 }

@@ -84,7 +84,7 @@ static int check_memory(const sim_ctx *ctx, char *why, size_t n)
     return CB_EINVAL;
 }
 
-static int setup(sim_ctx *ctx, const cb_sim_net *net, const cb_accel_vec *v, const cb_sim_parts *p,
+int cb_sim_setup(sim_ctx *ctx, const cb_sim_net *net, const cb_accel_vec *v, const cb_sim_parts *p,
                  const cb_sim_opts *o, char *why, size_t n)
 {
     memset(ctx, 0, sizeof *ctx);
@@ -112,8 +112,7 @@ static int setup(sim_ctx *ctx, const cb_sim_net *net, const cb_accel_vec *v, con
     return rc;
 }
 
-/* The layer's workload for the whole batch (ops describe one image). */
-static cb_workload batched(const cb_workload *w, int batch)
+cb_workload cb_sim_batched(const cb_workload *w, int batch)
 {
     cb_workload b = *w;
     b.n_ib = batch;
@@ -169,37 +168,51 @@ static void totals(const sim_ctx *ctx, cb_sim_report *r)
     r->edp = (r->dyn_energy_j + r->leak_energy_j) * r->latency_s;
 }
 
+void cb_sim_add_up(const sim_ctx *ctx, const sim_layer_res *const *res, int n, cb_sim_report *r)
+{
+    double prev_tail = 0; /* the previous layer's last tile: the next layer's first load hides in it */
+    for (int i = 0; i < n; i++) {
+        double overlap = fmin(fmin(res[i]->first_start, prev_tail), res[i]->stall);
+        add_layer(r, res[i], overlap, &r->layers[i]);
+        if (res[i]->cycles > 0)
+            prev_tail = res[i]->last_compute;
+    }
+    totals(ctx, r);
+}
+
 int cb_simulate(cb_simulator *s, const cb_sim_net *net, const cb_accel_vec *v,
                 const cb_sim_parts *parts, const cb_sim_opts *opts, cb_sim_report *r, char *why,
                 size_t why_len)
 {
     memset(r, 0, sizeof *r);
     sim_ctx ctx;
-    int rc = setup(&ctx, net, v, parts, opts, why, why_len);
+    int rc = cb_sim_setup(&ctx, net, v, parts, opts, why, why_len);
     if (rc)
         return rc;
     sim_place *place = cb_xcalloc((size_t)net->n + 1, sizeof *place);
+    sim_layer_res *res = cb_xcalloc((size_t)net->n + 1, sizeof *res);
+    const sim_layer_res **ptrs = cb_xcalloc((size_t)net->n + 1, sizeof *ptrs);
     cb_sim_plan(&ctx, net, place);
+    uint64_t hits = 0, misses = 0;
+    for (int i = 0; i < net->n; i++) {
+        cb_workload w = cb_sim_batched(&net->layers[i].w, v->batch);
+        if (cb_sim_cache_get(s->cache, &ctx, &w, place[i], &res[i])) {
+            hits++;
+        } else {
+            cb_sim_one_layer(&ctx, &w, place[i], &res[i]);
+            cb_sim_cache_put(s->cache, &ctx, &w, place[i], &res[i]);
+            misses++;
+        }
+        ptrs[i] = &res[i];
+    }
     r->layers = cb_xcalloc((size_t)net->n + 1, sizeof *r->layers);
     r->n_layers = net->n;
-    double prev_tail = 0; /* the previous layer's last tile: the next layer's first load hides in it */
-    for (int i = 0; i < net->n; i++) {
-        cb_workload w = batched(&net->layers[i].w, v->batch);
-        sim_layer_res res;
-        if (cb_sim_cache_get(s->cache, &ctx, &w, place[i], &res)) {
-            r->cache_hits++;
-        } else {
-            cb_sim_one_layer(&ctx, &w, place[i], &res);
-            cb_sim_cache_put(s->cache, &ctx, &w, place[i], &res);
-            r->cache_misses++;
-        }
-        double overlap = fmin(fmin(res.first_start, prev_tail), res.stall);
-        add_layer(r, &res, overlap, &r->layers[i]);
-        if (res.cycles > 0)
-            prev_tail = res.last_compute;
-    }
+    cb_sim_add_up(&ctx, ptrs, net->n, r);
+    r->cache_hits = hits;
+    r->cache_misses = misses;
+    free(ptrs);
+    free(res);
     free(place);
-    totals(&ctx, r);
     return CB_OK;
 }
 

@@ -76,6 +76,12 @@ static reuse decide(const sim_ctx *ctx, const sim_nest *n)
     return r;
 }
 
+unsigned cb_sim_nest_fits(const sim_ctx *ctx, const sim_nest *n)
+{
+    reuse r = decide(ctx, n);
+    return (unsigned)r.in_once | (unsigned)r.w_prologue << 1;
+}
+
 static void fill_unit(const sim_ctx *ctx, const sim_nest *n, sim_place pl, const reuse *r,
                       const int64_t t[N_DIMS], sim_unit *u)
 {

@@ -14,6 +14,7 @@
 struct cb_store {
     sqlite3 *db;
     char *path;
+    char last_error[256]; /* the last failed write's reason: sqlite3_errmsg forgets it once rolled back */
 };
 
 #define CB_STORE_FORMAT 1
@@ -53,7 +54,8 @@ static int exec(cb_store *s, const char *sql)
     char *msg = NULL;
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
-        fprintf(stderr, "codebench: database %s: %s\n", s->path, msg ? msg : sqlite3_errstr(rc));
+        snprintf(s->last_error, sizeof s->last_error, "%s", msg ? msg : sqlite3_errstr(rc));
+        fprintf(stderr, "codebench: database %s: %s\n", s->path, s->last_error);
         sqlite3_free(msg);
         return -1;
     }
@@ -124,7 +126,7 @@ cb_store *cb_store_open(const char *dir, char *err, size_t err_len)
     if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") ||
         exec(s, schema) || check_format(s, err, err_len)) {
         if (err && !err[0])
-            fail(err, err_len, s->path, sqlite3_errmsg(s->db));
+            fail(err, err_len, s->path, s->last_error[0] ? s->last_error : sqlite3_errmsg(s->db));
         cb_store_close(s);
         return NULL;
     }
@@ -218,8 +220,28 @@ int64_t cb_store_add_pending(cb_store *s, const cb_pair *p, const char *cnn_hash
     sqlite3_bind_text(st, 4, accel, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, state_id);
     int64_t id = sqlite3_step(st) == SQLITE_DONE ? sqlite3_last_insert_rowid(s->db) : -1;
+    if (id < 0)
+        snprintf(s->last_error, sizeof s->last_error, "%s", sqlite3_errmsg(s->db));
     sqlite3_finalize(st);
     return id;
+}
+
+int cb_store_set_meta(cb_store *s, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1, &st, NULL))
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+const char *cb_store_last_error(const cb_store *s, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s: %s", s->path, s->last_error[0] ? s->last_error : sqlite3_errmsg(s->db));
+    return buf;
 }
 
 static int64_t insert_state(cb_store *s, const void *state, size_t len)
@@ -304,8 +326,11 @@ int64_t cb_store_finish(cb_store *s, int64_t id, const cb_metrics *m, double tra
     if (update_row(s, id, m, train_s, sim_s, error) == 0 && insert_layers(s, id, layers, n_layers) == 0)
         state_id = insert_state(s, state, state_len);
     if (state_id < 0 || exec(s, "COMMIT")) {
-        fprintf(stderr, "codebench: database %s: %s\n", s->path, sqlite3_errmsg(s->db));
-        exec(s, "ROLLBACK");
+        /* kept for the caller's message: the rollback resets sqlite3_errmsg */
+        if (state_id < 0)
+            snprintf(s->last_error, sizeof s->last_error, "%s", sqlite3_errmsg(s->db));
+        /* a failed COMMIT may have rolled back already: no second message, keep the first */
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
     return state_id;

@@ -49,6 +49,13 @@ void cb_store_close(cb_store *s);
  * (SHA-256), else fails naming both hashes: resuming with another manifest would mix studies. */
 int cb_store_manifest(cb_store *s, const char *text, char *err, size_t err_len);
 
+/* Records key = value in the database's meta table (replacing an older value); 0 or -1. */
+int cb_store_set_meta(cb_store *s, const char *key, const char *value);
+
+/* "PATH: reason" of the last failed write (add_pending, finish): a full disk or a read-only
+ * file is reported with the database it hit. */
+const char *cb_store_last_error(const cb_store *s, char *buf, size_t len);
+
 /* A new pending row for an asked pair; returns its id (> 0), or -1. */
 int64_t cb_store_add_pending(cb_store *s, const cb_pair *p, const char *cnn_hash, int64_t state_id);
 

@@ -66,10 +66,24 @@ static int idx_payload(gzFile f, const char *path, const char *what, int64_t len
     if (len <= 0 || len > IDX_MAX_BYTES)
         return cb_error_set(e, CB_EINVAL, NULL, "%s: header announces %lld bytes of %s", path,
                             (long long)len, what);
-    uint8_t *buf = malloc((size_t)len);
-    if (!buf)
-        return cb_error_set(e, CB_EFAIL, NULL, "%s: out of memory for %lld bytes", path, (long long)len);
-    int64_t got = read_all(f, buf, len);
+    /* The buffer grows with the bytes that actually arrive: a 20-byte file whose header
+     * announces 16 GB is a truncation error, not a 16 GB allocation (found by fuzz/data_idx). */
+    uint8_t *buf = NULL;
+    int64_t got = 0, cap = 0;
+    for (;;) {
+        int64_t want = cap ? (cap > len / 2 ? len : 2 * cap) : (len < (1 << 20) ? len : (1 << 20));
+        uint8_t *grown = realloc(buf, (size_t)want);
+        if (!grown) {
+            free(buf);
+            return cb_error_set(e, CB_EFAIL, NULL, "%s: out of memory for %lld bytes", path, (long long)want);
+        }
+        buf = grown;
+        int64_t r = read_all(f, buf + cap, want - cap);
+        got = cap + r;
+        cap = want;
+        if (got < cap || cap == len)
+            break;
+    }
     if (got < len) {
         int zerr = Z_OK;
         const char *zmsg = gzerror(f, &zerr);
@@ -132,6 +146,13 @@ int cb_data_load_idx(const char *images_path, const char *labels_path, cb_datase
                             (long long)dims[1], (long long)dims[2]);
     }
     uint8_t *pix = NULL;
+    /* n x rows fits in 48 bits; times cols it could overflow int64_t, so bound it first */
+    if (dims[0] * dims[1] > IDX_MAX_BYTES / dims[2]) {
+        gzclose(f);
+        return cb_error_set(e, CB_EINVAL, NULL, "%s: header announces %lld images of %lldx%lld, more than %lld bytes",
+                            images_path, (long long)dims[0], (long long)dims[1], (long long)dims[2],
+                            (long long)IDX_MAX_BYTES);
+    }
     rc = idx_payload(f, images_path, "pixels", dims[0] * dims[1] * dims[2], &pix, e);
     gzclose(f);
     if (rc)

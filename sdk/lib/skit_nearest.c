@@ -171,7 +171,7 @@ static int by_distance(const void *a, const void *b)
 /* The CNNs to try, nearest first: all of them, or only hold's (or none, without a CNN side). */
 static cand *cnn_order(const cb_skit *k, const double *x, int mode, const cb_pair *hold, int64_t *n)
 {
-    int64_t count = k->n_cnn > 0 && mode != CB_SNAP_ACCEL ? k->n_cnn : 1;
+    int64_t count = k->n_cnn > 0 && mode != CB_SNAP_ACCEL ? (k->n_only ? k->n_only : k->n_cnn) : 1;
     cand *c = malloc((size_t)count * sizeof *c);
     if (!c)
         return NULL;
@@ -179,12 +179,13 @@ static cand *cnn_order(const cb_skit *k, const double *x, int mode, const cb_pai
         c[0].i = k->n_cnn > 0 ? hold->cnn : -1;
         c[0].d = 0;
     } else {
-        for (int64_t i = 0; i < count; i++) {
+        for (int64_t t = 0; t < count; t++) { /* the allowed CNNs only (a hierarchy level) */
+            int64_t i = k->n_only ? k->only[t] : t;
             const float *e = k->sp->cnn_embed + i * k->dim_cnn;
             double d = 0;
             for (int j = 0; j < k->dim_cnn; j++)
                 d += (e[j] - x[j]) * (e[j] - x[j]);
-            c[i] = (cand){d, i};
+            c[t] = (cand){d, i};
         }
         qsort(c, (size_t)count, sizeof *c, by_distance);
     }

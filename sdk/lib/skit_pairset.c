@@ -13,9 +13,11 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h ^ (h >> 33);
 }
 
+/* The level is not part of a pair's identity: it follows from the CNN (cb_space.cnn_level),
+ * and a pair told back with its level must match the one proposed, however it was built. */
 static uint64_t hash_pair(const cb_pair *p)
 {
-    uint64_t h = mix((uint64_t)p->cnn, (uint64_t)(uint32_t)p->n_accel << 32 | (uint32_t)p->level);
+    uint64_t h = mix((uint64_t)p->cnn, (uint64_t)(uint32_t)p->n_accel << 32);
     for (int a = 0; a < p->n_accel && a < CB_ACCEL_MAX; a++) {
         uint64_t bits;
         double v = p->accel[a] == 0 ? 0.0 : p->accel[a]; /* -0 and 0 are one value */
@@ -27,7 +29,7 @@ static uint64_t hash_pair(const cb_pair *p)
 
 static int same(const cb_pair *a, const cb_pair *b)
 {
-    if (a->cnn != b->cnn || a->n_accel != b->n_accel || a->level != b->level)
+    if (a->cnn != b->cnn || a->n_accel != b->n_accel)
         return 0;
     for (int i = 0; i < a->n_accel && i < CB_ACCEL_MAX; i++)
         if (a->accel[i] != b->accel[i])

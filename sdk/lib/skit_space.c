@@ -1,5 +1,6 @@
 /* skit_space.c: the space as a search sees it: checks, the pair encoding and its box, the
- * grid (enumeration and uniform draws), and whether a pair may still be proposed. */
+ * grid (enumeration and uniform draws), the restriction to one level of the CNN hierarchy, and
+ * whether a pair may still be proposed. */
 #include <codebench/searchkit.h>
 
 #include <math.h>
@@ -28,6 +29,14 @@ static int check_axes(const cb_space *sp, char *why, size_t n)
     return CB_OK;
 }
 
+/* The grid's size: the allowed CNNs times the accelerator grid. */
+static void count_total(cb_skit *k)
+{
+    k->total = k->n_cnn > 0 ? (double)(k->n_only ? k->n_only : k->n_cnn) : 1;
+    for (int a = 0; a < k->n_axes; a++)
+        k->total *= k->sp->axes[a].n_values;
+}
+
 int cb_skit_init(cb_skit *k, const cb_space *sp, char *why, size_t why_len)
 {
     memset(k, 0, sizeof *k);
@@ -46,9 +55,7 @@ int cb_skit_init(cb_skit *k, const cb_space *sp, char *why, size_t why_len)
     k->dim_cnn = sp->n_cnn > 0 ? sp->dim_cnn : 0;
     k->n_axes = sp->n_axes;
     k->dim = k->dim_cnn + k->n_axes;
-    k->total = sp->n_cnn > 0 ? (double)sp->n_cnn : 1;
-    for (int a = 0; a < sp->n_axes; a++)
-        k->total *= sp->axes[a].n_values;
+    count_total(k);
     k->lo = malloc((size_t)k->dim * sizeof *k->lo);
     k->hi = malloc((size_t)k->dim * sizeof *k->hi);
     if (!k->lo || !k->hi) {
@@ -73,7 +80,48 @@ void cb_skit_free(cb_skit *k)
 {
     free(k->lo);
     free(k->hi);
+    free(k->only);
+    free(k->allowed);
     k->lo = k->hi = NULL;
+    k->only = NULL;
+    k->allowed = NULL;
+    k->n_only = 0;
+}
+
+int32_t cb_skit_level(const cb_skit *k, int64_t cnn)
+{
+    const cb_space *sp = k->sp;
+    return cnn >= 0 && cnn < k->n_cnn && CB_SPACE_HAS(sp, cnn_level) && sp->cnn_level ? sp->cnn_level[cnn] : 0;
+}
+
+int64_t cb_skit_restrict(cb_skit *k, int32_t level)
+{
+    const cb_space *sp = k->sp;
+    int has = k->n_cnn > 0 && CB_SPACE_HAS(sp, cnn_level) && sp->cnn_level;
+    int64_t n = 0;
+    for (int64_t i = 0; has && level >= 0 && i < k->n_cnn; i++)
+        n += sp->cnn_level[i] == level;
+    if (!has || level < 0) { /* every CNN */
+        free(k->only), free(k->allowed);
+        k->only = NULL, k->allowed = NULL, k->n_only = 0;
+        count_total(k);
+        return k->n_cnn;
+    }
+    if (n == 0)
+        return 0;
+    int64_t *only = malloc((size_t)n * sizeof *only);
+    unsigned char *allowed = calloc((size_t)k->n_cnn, 1);
+    if (!only || !allowed) {
+        free(only), free(allowed);
+        return -1;
+    }
+    for (int64_t i = 0, j = 0; i < k->n_cnn; i++)
+        if (sp->cnn_level[i] == level)
+            only[j++] = i, allowed[i] = 1;
+    free(k->only), free(k->allowed);
+    k->only = only, k->allowed = allowed, k->n_only = n;
+    count_total(k);
+    return n;
 }
 
 int cb_skit_axis_index(const cb_skit *k, int a, double value)
@@ -118,6 +166,7 @@ void cb_skit_make(const cb_skit *k, int64_t cnn, const int *idx, cb_pair *p)
 {
     memset(p, 0, sizeof *p);
     p->cnn = k->n_cnn > 0 ? cnn : -1;
+    p->level = cb_skit_level(k, p->cnn);
     p->n_accel = k->n_axes;
     for (int a = 0; a < k->n_axes; a++)
         p->accel[a] = k->sp->axes[a].values[idx[a]];
@@ -131,11 +180,13 @@ void cb_skit_pair_at(const cb_skit *k, uint64_t i, cb_pair *p)
         idx[a] = (int)(i % n);
         i /= n;
     }
-    cb_skit_make(k, (int64_t)i, idx, p);
+    cb_skit_make(k, k->n_only && i < (uint64_t)k->n_only ? k->only[i] : (int64_t)i, idx, p);
 }
 
 int cb_skit_usable(const cb_skit *k, const cb_pairset *asked, const cb_pair *p)
 {
+    if (k->allowed && (p->cnn < 0 || p->cnn >= k->n_cnn || !k->allowed[p->cnn]))
+        return 0;
     if (asked && cb_pairset_find(asked, p) >= 0)
         return 0;
     return !k->sp->valid || k->sp->valid(k->sp->ctx, p);
@@ -148,7 +199,9 @@ int cb_skit_random(const cb_skit *k, const cb_pairset *asked, cb_rng *r, cb_pair
 {
     int idx[CB_ACCEL_MAX];
     for (int t = 0; t < RANDOM_TRIES; t++) {
-        int64_t cnn = k->n_cnn > 0 ? (int64_t)cb_rng_below(r, (uint64_t)k->n_cnn) : -1;
+        int64_t cnn = k->n_cnn <= 0 ? -1
+                      : k->n_only ? k->only[cb_rng_below(r, (uint64_t)k->n_only)]
+                                  : (int64_t)cb_rng_below(r, (uint64_t)k->n_cnn);
         for (int a = 0; a < k->n_axes; a++)
             idx[a] = (int)cb_rng_below(r, (uint64_t)k->sp->axes[a].n_values);
         cb_skit_make(k, cnn, idx, out);

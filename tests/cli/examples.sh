@@ -69,6 +69,45 @@ if "$cb" run "$tmp/mod.yaml" --resume >"$tmp/out2" 2>"$tmp/err2"; then ok; else 
 rows=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from evaluations where finished is not null and error is null').fetchone()[0])" "$tmp/run/codebench.db" 2>/dev/null || echo 0)
 if [ "$rows" = 8 ]; then ok; else bad "modules run: $rows finished evaluations, expected the budget of 8"; cat "$tmp/err2" >&2; fi
 if grep -q "best pair: cnn" "$tmp/out2"; then ok; else bad "modules run: no best pair"; fi
+# Its HTML report renders in headless Chromium with a clean console (skips without Chromium).
+if sh tests/report/chromium-check.sh "$tmp/run/report" >"$tmp/chromium" 2>&1; then ok; else bad "report: $(cat "$tmp/chromium")"; fi
+cat "$tmp/chromium"
+
+# A NAS-Bench-101 study: the table's cells on the skeleton, accuracies from the table trainer,
+# which must be the table's own figures for each cell's key.
+table=$(cd ../shared/data/nas 2>/dev/null && pwd)/nb101-1k.json
+[ -f "$table" ] || table=/work/shared/data/nas/nb101-1k.json
+skeleton=$(cd examples/codesign-nas && pwd)/nb101-skeleton.yaml
+if [ -f "$table" ] && [ -f "$skeleton" ]; then
+    cat >"$tmp/nb.yaml" <<YAML
+codebench: 1
+name: nb101-e2e
+seed: 2
+plugin_path: [$plugins]
+cnn: {space: nb101, input: {channels: 3, height: 32, width: 32}, classes: 10, table: $table, skeleton: $skeleton}
+accelerator:
+  mac: [mac1, mac16]
+  memory: [{plugin: rram, params: {banks: 16, ranks: 2, channels: 2}}]
+search: {plugin: random, budget: 6, batch: 2}
+trainer: {plugin: tabular, params: {table: $table}}
+workers: {count: 2, timeout_s: 300}
+output: {dir: $tmp/nbrun, report: false}
+YAML
+    if "$cb" run "$tmp/nb.yaml" >"$tmp/nbout" 2>"$tmp/nberr"; then ok; else bad "nb101 run failed"; cat "$tmp/nberr" >&2; fi
+    if python3 - "$tmp/nbrun/codebench.db" "$table" <<'PY'
+import json, sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "select cnn_hash, accuracy from evaluations where finished is not null and error is null").fetchall()
+t = json.load(open(sys.argv[2]))
+table = dict(zip(t["key"], t["108_final_validation_accuracy"]))
+assert len(rows) == 6, rows
+for key, acc in rows:
+    assert abs(acc - table[key]) < 1e-6, (key, acc, table[key])
+PY
+    then ok; else bad "nb101 run: stored accuracies are not the table's"; fi
+else
+    echo "examples: nb101 study skipped (no $table)"
+fi
 
 echo "examples: $pass passed, $failn failed"
 [ "$failn" = 0 ]

@@ -83,6 +83,37 @@ if [ -d tests/manifests/bad ]; then
 fi
 expect 2 "validate missing file" -- "$cb" validate "$tmp/nope.yaml"
 
+# validate creates the search as run does: a combination its create() refuses, or a value out
+# of its range, is bad input at the parameter's place in the manifest.
+search_manifest() { # PLUGIN PARAMS -> $tmp/search.yaml (the params flow map on line 12)
+    cat >"$tmp/search.yaml" <<EOF
+codebench: 1
+cnn:
+  input: {channels: 1, height: 28, width: 28}
+  classes: 10
+  space: cards
+  cards: [$PWD/examples/models/lenet5.yaml]
+accelerator:
+  mac: [mac1]
+  memory: [dram]
+search:
+  plugin: $1
+  params: {$2}
+trainer: native
+EOF
+}
+search_manifest boshnas "alpha_p: 0.6, beta_p: 0.4"
+expect 0 "validate: alpha_p + beta_p = 1" -- "$cb" validate --quiet "$tmp/search.yaml"
+search_manifest boshnas "alpha_p: 0.6, beta_p: 0.5"
+expect 2 "validate: alpha_p + beta_p > 1" -- "$cb" validate "$tmp/search.yaml"
+first_line "$tmp/err" "$tmp/search.yaml:12:34: search plugin 'boshnas': parameter 'beta_p': alpha_p + beta_p = 0.6 + 0.5 exceeds 1: they are probabilities of one draw" "validate: alpha_p + beta_p > 1"
+search_manifest boshcode "k2: 0.1, k1: -0.5"
+expect 2 "validate: k1 < 0" -- "$cb" validate "$tmp/search.yaml"
+first_line "$tmp/err" "$tmp/search.yaml:12:25: search plugin 'boshcode': parameter 'k1' = -0.5 is out of range 0..100" "validate: k1 < 0"
+search_manifest bananas "candidates: 20, per_round: 30"
+expect 2 "validate: per_round > candidates" -- "$cb" validate --quiet "$tmp/search.yaml"
+first_line "$tmp/err" "$tmp/search.yaml:12:39: search plugin 'bananas': parameter 'per_round': per_round (30) exceeds candidates (20): a round picks among them" "validate: per_round > candidates"
+
 # simulate: a model card on an accelerator card; a bad card is file:line:col, exit 2.
 expect 0 "simulate" -- "$cb" simulate --model examples/models/lenet5.yaml --accel examples/accelerators/spring.yaml
 contains "$tmp/out" "latency" "simulate: latency"

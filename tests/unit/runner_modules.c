@@ -132,6 +132,7 @@ Test(runner_modules, pool_spans_the_hierarchy)
         int body = g->n - 1, pairs_equal = body % 2 == 0;
         for (int k = 0; pairs_equal && k + 1 < body; k += 2)
             pairs_equal = same_module(&g->mods[k], &g->mods[k + 1]);
+        cr_assert(eq(i32, cm.level[i], i < 20 ? 1 : 0), "candidate %zu: level %d", i, cm.level[i]);
         if (i < 20)
             cr_assert(pairs_equal, "coarse candidate %zu does not stack modules in pairs", i);
         else
@@ -204,6 +205,50 @@ Test(runner_modules, module_space_without_space_file_is_refused_at_space)
     cr_assert(ne(ptr, strstr(d.msg, "needs cnn.space_file"), NULL), "%s", d.msg);
     cb_study_close(&st);
     free(extra);
+    free(plugins);
+    free(path);
+}
+
+/* A plugin parameter flagged CB_P_PATH (the tabular trainer's table, the native trainer's
+ * data_path) is taken from the manifest's folder when relative, like the core's own paths; a
+ * plain string parameter is left as written. */
+Test(runner_modules, path_parameters_are_relative_to_the_manifest)
+{
+    char *plugins = absolute(cb_test_path("plugins")), *path = NULL;
+    cr_assert(asprintf(&path, "%s/paths.yaml", dir) > 0);
+    FILE *f = fopen(path, "w");
+    cr_assert(ne(ptr, f, NULL));
+    fprintf(f, "codebench: 1\nplugin_path: [%s]\n"
+               "cnn: {input: {channels: 1, height: 28, width: 28}, classes: 10, space: cards, cards: [%s]}\n"
+               "accelerator: {mac: [mac1], memory: [dram]}\nsearch: random\n"
+               "trainer: {plugin: native, params: {data_path: data/fmnist, checkpoint_dir: /abs/ckpt}}\n",
+            plugins, path);
+    fclose(f);
+    cb_registry reg;
+    cb_registry_init(&reg);
+    cb_manifest m;
+    cb_diag d;
+    /* the card path is this manifest itself: only the trainer's values matter here */
+    int rc = cb_manifest_load(path, &reg, &m, &d);
+    cr_assert(eq(int, rc, CB_OK), "%d:%d: %s", d.at.line, d.at.col, d.msg);
+    const cb_plugin_ref *r = &m.trainer.ref;
+    const cb_param *ps = r->entry->plugin->params;
+    int seen = 0;
+    for (size_t i = 0; i < r->n_values; i++) {
+        char *want = NULL;
+        if (strcmp(ps[i].name, "data_path") == 0)
+            cr_assert(asprintf(&want, "%s/data/fmnist", dir) > 0);
+        else if (strcmp(ps[i].name, "checkpoint_dir") == 0)
+            want = strdup("/abs/ckpt");
+        else
+            continue;
+        cr_assert(eq(str, (char *)r->values[i].s, want));
+        free(want);
+        seen++;
+    }
+    cr_assert(eq(int, seen, 2));
+    cb_manifest_free(&m);
+    cb_registry_free(&reg);
     free(plugins);
     free(path);
 }

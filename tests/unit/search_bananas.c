@@ -105,3 +105,17 @@ Test(search_bananas, per_round_above_candidates_is_refused)
     cr_assert(strcmp(e.param, "per_round") == 0, "%s", e.msg);
     cb_host_free(in.h);
 }
+
+/* Several busy workers: one pair per ask() with up to 5 pending, across round boundaries. */
+Test(search_bananas, several_busy_workers_get_distinct_pairs)
+{
+    su_space s;
+    su_space_make(&s, 200, 2, 1, 34);
+    opts o = {4, 30, 0};
+    su_inst in;
+    make(&in, &s, &o);
+    cb_pair log[30];
+    cr_assert(su_run_async(&in, &s, 30, 5, log) == 30); /* asserts no repeats */
+    su_drop(&in);
+    su_space_free(&s);
+}

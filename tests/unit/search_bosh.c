@@ -344,3 +344,21 @@ Test(search_bosh, convergence_stops_boshnas_and_boshcode_requeries_first)
     }
     su_space_free(&s);
 }
+
+/* Several busy workers: one pair per ask() with up to 6 pending, GOBI only (alpha_P = beta_P =
+ * 0), so that asks with no result in between see the same surrogate and would reach the same
+ * optimum again were the pending pairs not excluded. */
+Test(search_bosh, several_busy_workers_get_distinct_pairs)
+{
+    su_space s;
+    su_space_make(&s, 200, 2, 0, 15);
+    for (int code = 0; code < 2; code++) {
+        opts o = {code, 0, 0, 0, 0, 0, 0, 0};
+        su_inst in;
+        make(&in, &s, &o);
+        cb_pair log[30];
+        cr_assert(su_run_async(&in, &s, 30, 6, log) == 30); /* asserts no repeats */
+        su_drop(&in);
+    }
+    su_space_free(&s);
+}

@@ -172,3 +172,21 @@ Test(search_reinforce, an_area_constraint_is_never_broken_and_nothing_repeats)
     su_space_free(&t);
     su_space_free(&s);
 }
+
+/* Several busy workers: one pair per ask() with up to 5 pending, under each strategy (the
+ * policy is updated only as results arrive, so asks in between sample the same policy). */
+Test(search_reinforce, several_busy_workers_get_distinct_pairs)
+{
+    su_space s;
+    su_space_make(&s, 30, 2, 0, 28);
+    for (int strategy = 0; strategy < 3; strategy++) {
+        opts o = {strategy, 10, 10};
+        su_inst in;
+        make(&in, &s, &o);
+        cb_pair log[40];
+        int want = strategy == 2 ? 20 : 40; /* separate ends after its 10 + 10 steps */
+        cr_assert(su_run_async(&in, &s, 40, 5, log) == want); /* asserts no repeats */
+        su_drop(&in);
+    }
+    su_space_free(&s);
+}

@@ -198,7 +198,10 @@ void su_drop(su_inst *in)
 
 static void check_pair(su_space *s, const cb_pair *p)
 {
-    cr_assert(p->n_accel == s->sp.n_axes && p->level == 0);
+    cr_assert(p->n_accel == s->sp.n_axes);
+    /* a pair's level is its CNN's in a hierarchical space, else 0 */
+    int32_t level = s->sp.cnn_level && p->cnn >= 0 && p->cnn < s->sp.n_cnn ? s->sp.cnn_level[p->cnn] : 0;
+    cr_assert(p->level == level, "level %d, expected %d", p->level, level);
     if (s->sp.n_cnn > 0)
         cr_assert(p->cnn >= 0 && p->cnn < s->sp.n_cnn, "cnn %lld", (long long)p->cnn);
     else
@@ -261,6 +264,29 @@ int su_run(su_inst *in, su_space *s, int total, int batch, cb_pair *log)
             su_tell(in, s, &out[i]);
         done += n;
     }
+    return done;
+}
+
+int su_run_async(su_inst *in, su_space *s, int total, int workers, cb_pair *log)
+{
+    int done = 0, n_pending = 0, busy[16];
+    cr_assert(workers >= 2 && workers <= 16);
+    while (done < total) {
+        if (n_pending == workers) { /* a worker finishes: the second oldest, out of order */
+            su_tell(in, s, &log[busy[1]]);
+            memmove(&busy[1], &busy[2], (size_t)(workers - 2) * sizeof *busy);
+            n_pending--;
+        }
+        cb_pair p;
+        if (su_ask(in, s, 1, &p) == 0)
+            break;
+        for (int j = 0; j < done; j++)
+            cr_assert(!same_pair(&log[j], &p), "pair %d repeats pair %d (%d pending)", done, j, n_pending);
+        log[done] = p;
+        busy[n_pending++] = done++;
+    }
+    for (int i = 0; i < n_pending; i++)
+        su_tell(in, s, &log[busy[i]]);
     return done;
 }
 

@@ -55,6 +55,11 @@ void su_tell(su_inst *in, su_space *s, const cb_pair *p);
 /* Asks in batches of batch and tells each batch back in reverse order, until total proposals
  * or the search stops; asserts no pair repeats and none breaks valid(). Returns the count. */
 int su_run(su_inst *in, su_space *s, int total, int batch, cb_pair *log);
+/* As the runner drives a search with `workers` busy workers: one pair per ask(); the first
+ * `workers` asks come with no result in between, then each ask follows one result (the
+ * second-oldest pending pair's, so results arrive out of order). Asserts that no pair repeats
+ * an earlier one, pending or told; tells what is still pending at the end; returns the count. */
+int su_run_async(su_inst *in, su_space *s, int total, int workers, cb_pair *log);
 
 typedef struct su_buf {
     char *p;

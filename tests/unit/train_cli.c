@@ -126,7 +126,7 @@ Test(train_cli, errors_met_first)
     setup_cli(&c);
     char args[512];
     snprintf(args, sizeof args, "--model %s --data fashion-mnist", c.card);
-    train(&c, "", args); /* two trainers are built: which one? */
+    train(&c, "", args); /* several trainers are built: which one? */
     cr_assert(eq(int, c.status, 2));
     has(c.stderr_text, "codebench train: which trainer? pass --trainer NAME or set CODEBENCH_TRAINER\n");
     has(c.stderr_text, "trainers found: native");

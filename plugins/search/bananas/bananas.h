@@ -60,4 +60,9 @@ int bn_reserve(bn *b, size_t n);
 int bn_save(void *self, cb_write w, void *ctx, cb_error *e);
 int bn_load(void *self, const void *buf, size_t len, cb_error *e);
 
+/* search.c: the vtable's calls */
+int bn_start(void *self, const cb_space *sp, cb_error *e);
+int bn_ask(void *self, int n, cb_pair *out, int *n_out, cb_error *e);
+int bn_tell(void *self, const cb_pair *p, const cb_metrics *m, cb_error *e);
+
 #endif

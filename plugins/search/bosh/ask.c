@@ -1,10 +1,12 @@
 /* plugins/search/bosh/ask.c: choosing each proposal (Algorithm 1 of the paper): random pairs
  * until n_init are out and two results are in; then, per proposal, GOBI with probability
  * 1 - alpha_P - beta_P, uncertainty sampling with alpha_P, a random pair (diversity) with
- * beta_P. Once converged, boshcode re-queries around the converged pair (aleatoric_queries
- * pairs nearest it; the ABI forbids proposing the very same pair again) and then stops;
- * boshnas stops at once. Every proposal is added to the asked set before the next is chosen,
- * so pending proposals are distinct. */
+ * beta_P. In a space with a CNN hierarchy every proposal comes from the current level; on
+ * convergence (or when the level is used up) the search moves to the next finer level, and
+ * only convergence at the finest ends it. Once converged, boshcode re-queries around the
+ * converged pair (aleatoric_queries pairs nearest it; the ABI forbids proposing the very same
+ * pair again) and then stops; boshnas stops at once. Every proposal is added to the asked set
+ * before the next is chosen, so pending proposals are distinct. */
 #include "bosh.h"
 
 static int random_pair(bosh *b, cb_pair *out)
@@ -15,7 +17,7 @@ static int random_pair(bosh *b, cb_pair *out)
 /* Moves to the next phase when the convergence rule holds. */
 static void update_phase(bosh *b)
 {
-    if (b->phase != BOSH_SEARCHING || !bosh_converged(b))
+    if (b->phase != BOSH_SEARCHING || !bosh_converged(b) || bosh_next_level(b))
         return;
     b->phase = b->p.two_branch && b->p.aleatoric_queries > 0 ? BOSH_ALEATORIC : BOSH_DONE;
     b->aleatoric_left = b->p.aleatoric_queries;
@@ -26,7 +28,7 @@ static void update_phase(bosh *b)
 /* One proposal: 1 and *out, 0 when the search is over or nothing usable is left, -1 when the
  * surrogate could not be trained; *by says how it was chosen (BOSH_BY_*). The surrogate is
  * fitted only when a model-based strategy is drawn, on every result told so far. */
-static int propose(bosh *b, cb_pair *out, int *by)
+static int propose_here(bosh *b, cb_pair *out, int *by)
 {
     update_phase(b);
     *by = BOSH_BY_RANDOM;
@@ -55,6 +57,15 @@ static int propose(bosh *b, cb_pair *out, int *by)
     return found || random_pair(b, out);
 }
 
+/* A proposal from the current level, or from the next finer ones when it is used up. */
+static int propose(bosh *b, cb_pair *out, int *by)
+{
+    int got;
+    while ((got = propose_here(b, out, by)) == 0 && b->phase == BOSH_SEARCHING && bosh_next_level(b))
+        ;
+    return got;
+}
+
 int bosh_ask(void *self, int n, cb_pair *out, int *n_out, cb_error *e)
 {
     bosh *b = self;
@@ -70,6 +81,7 @@ int bosh_ask(void *self, int n, cb_pair *out, int *n_out, cb_error *e)
             return b->h->fail(b->h, e, CB_EFAIL, NULL, "training the surrogate failed (out of memory or diverged)");
         if (!got)
             break;
+        p->level = cb_skit_level(&b->sk, p->cnn); /* however the pair was built */
         long k = cb_pairset_add(&b->asked, p);
         if (k < 0 || bosh_reserve(b, b->asked.n))
             return b->h->fail(b->h, e, CB_EFAIL, NULL, "out of memory");

@@ -45,6 +45,7 @@ typedef struct bosh {
     int phase;           /* BOSH_* */
     int64_t aleatoric_left;
     int64_t hold;        /* index of the best told pair (the converged pair), -1 before any */
+    int32_t level;       /* the hierarchy level proposals come from; -1: no hierarchy */
 } bosh;
 
 int bosh_create(const cb_host *h, cb_error *e, void **self, const bosh_params *p);
@@ -67,5 +68,13 @@ int bosh_near_best(bosh *b, cb_pair *out);
 int bosh_reserve(bosh *b, size_t n);
 /* 1 when the last patience GOBI results improved the best performance by less than tol */
 int bosh_converged(const bosh *b);
+/* The coarsest level of the space's CNN hierarchy, -1 without one (or in accel_only mode,
+ * where the CNN never moves). */
+int32_t bosh_top_level(const bosh *b);
+/* Restricts proposals to level (-1: everything); CB_OK, or CB_EFAIL out of memory. */
+int bosh_use_level(bosh *b, int32_t level);
+/* Moves to the next finer level that has CNNs: 1, or 0 at the finest (nothing changed). The
+ * convergence count starts again. */
+int bosh_next_level(bosh *b);
 
 #endif

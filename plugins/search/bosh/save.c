@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATE_VERSION 2
+#define STATE_VERSION 3
 
 static void write_header(const bosh *b, cb_state_writer *w)
 {
@@ -34,6 +34,7 @@ int bosh_save(void *self, cb_write wr, void *ctx, cb_error *e)
     cb_sw_u64(&w, b->n_fit);
     cb_sw_f64(&w, b->best);
     cb_sw_i64(&w, b->still);
+    cb_sw_i64(&w, b->level);
     cb_pairset_save(&b->asked, &w);
     cb_sw_bytes(&w, b->told, b->asked.n);
     cb_sw_bytes(&w, b->by, b->asked.n);
@@ -78,6 +79,7 @@ static void read_search(bosh *b, bosh *t, cb_state_reader *r)
     t->n_fit = cb_sr_u64(r);
     t->best = cb_sr_f64(r);
     t->still = cb_sr_i64(r);
+    t->level = (int32_t)cb_sr_i64(r);
     cb_pairset_load(&t->asked, r);
     if (r->bad || bosh_reserve(t, t->asked.n ? t->asked.n : 1)) {
         cb_sr_fail(r, "out of memory");
@@ -90,7 +92,8 @@ static void read_search(bosh *b, bosh *t, cb_state_reader *r)
     for (size_t i = 0; i < t->asked.n; i++)
         told += t->told[i] != 0;
     if (!r->bad && (told != t->n_told || t->n_fit > t->n_told || t->hold >= (int64_t)t->asked.n ||
-                    t->phase < BOSH_SEARCHING || t->phase > BOSH_DONE || t->still < 0))
+                    t->phase < BOSH_SEARCHING || t->phase > BOSH_DONE || t->still < 0 ||
+                    t->level < -1 || t->level > bosh_top_level(b)))
         cb_sr_fail(r, "the saved search state is inconsistent");
 }
 
@@ -127,8 +130,12 @@ int bosh_load(void *self, const void *buf, size_t len, cb_error *e)
     }
     free(keep.p);
     t.net = b->net; /* loaded in place */
+    int32_t level = t.level;
+    t.level = b->level;
     cb_pairset_free(&b->asked);
     free(b->told), free(b->by), free(b->y);
     *b = t;
+    if (level != b->level && bosh_use_level(b, level)) /* only out of memory can fail here */
+        return b->h->fail(b->h, e, CB_EFAIL, NULL, "out of memory");
     return CB_OK;
 }

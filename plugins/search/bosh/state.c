@@ -1,7 +1,9 @@
 /* plugins/search/bosh/state.c: creating and starting a BOSH search, taking results (tell),
- * and the convergence rule: the last patience GOBI results (optimization steps, as the
- * reference counts them; random and uncertainty picks explore and do not count) each improved
- * the best performance by less than tol. */
+ * the convergence rule: the last patience GOBI results (optimization steps, as the reference
+ * counts them; random and uncertainty picks explore and do not count) each improved the best
+ * performance by less than tol; and the levels of the CNN hierarchy (CODEBench Sec. 3.1.3):
+ * proposals come from the coarsest level until the search converges there, then from each
+ * finer level in turn, the surrogate learning from every result of every level. */
 #include "bosh.h"
 
 #include <math.h>
@@ -20,6 +22,7 @@ int bosh_create(const cb_host *h, cb_error *e, void **self, const bosh_params *p
     b->h = h;
     b->p = *p;
     b->hold = -1;
+    b->level = -1;
     b->best = -INFINITY;
     cb_rng_seed(&b->rng, h->seed(h, "proposals"));
     cb_pairset_init(&b->asked);
@@ -75,8 +78,51 @@ int bosh_start(void *self, const cb_space *sp, cb_error *e)
     if (rc)
         return b->h->fail(b->h, e, rc, NULL, "cannot build the surrogate for %d inputs", b->sk.dim);
     b->sp = sp;
+    if (CB_SPACE_HAS(sp, cnn_level) && sp->cnn_level)
+        for (int64_t i = 0; i < sp->n_cnn; i++)
+            if (sp->cnn_level[i] < 0)
+                return b->h->fail(b->h, e, CB_EINVAL, NULL, "CNN %lld has hierarchy level %d; levels are 0 or more",
+                                  (long long)i, sp->cnn_level[i]);
+    if (bosh_use_level(b, bosh_top_level(b)))
+        return b->h->fail(b->h, e, CB_EFAIL, NULL, "out of memory");
     b->started = 1;
     return CB_OK;
+}
+
+int32_t bosh_top_level(const bosh *b)
+{
+    const cb_space *sp = b->sk.sp;
+    int32_t top = -1;
+    if (b->p.mode == CB_SNAP_ACCEL || b->sk.n_cnn == 0 || !CB_SPACE_HAS(sp, cnn_level) || !sp->cnn_level)
+        return -1;
+    for (int64_t i = 0; i < b->sk.n_cnn; i++)
+        top = sp->cnn_level[i] > top ? sp->cnn_level[i] : top;
+    return top;
+}
+
+int bosh_use_level(bosh *b, int32_t level)
+{
+    if (cb_skit_restrict(&b->sk, level) < 0)
+        return CB_EFAIL;
+    b->level = level;
+    return CB_OK;
+}
+
+int bosh_next_level(bosh *b)
+{
+    for (int32_t l = b->level - 1; l >= 0; l--) {
+        int64_t n = cb_skit_restrict(&b->sk, l);
+        if (n == 0)
+            continue; /* no CNN at this level */
+        if (n < 0)
+            return 0; /* out of memory: stay where we are */
+        b->h->log(b->h, CB_LOG_INFO, "level %d done after %zu results (best %.6g); searching level %d (%lld CNNs)",
+                  b->level, b->n_told, b->best, l, (long long)n);
+        b->level = l;
+        b->still = 0;
+        return 1;
+    }
+    return 0;
 }
 
 /* Room for the bookkeeping of n asked pairs. */

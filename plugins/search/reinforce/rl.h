@@ -88,4 +88,9 @@ int rl_reserve(rl *s, size_t n);
 int rl_save(void *self, cb_write w, void *ctx, cb_error *e);
 int rl_load(void *self, const void *buf, size_t len, cb_error *e);
 
+/* search.c: the vtable's calls */
+int rl_start(void *self, const cb_space *sp, cb_error *e);
+int rl_ask(void *self, int n, cb_pair *out, int *n_out, cb_error *e);
+int rl_tell(void *self, const cb_pair *p, const cb_metrics *m, cb_error *e);
+
 #endif

@@ -18,7 +18,7 @@
     P(ENUM, data_format, "idx", 0, 0, FORMATS, "",                                                \
       "idx (MNIST, Fashion-MNIST), cifar10, cifar100, or folder (train/ and test/ with class sub-folders)", 0) \
     P(STR, data_path, "/usr/share/datasets/fashion-mnist", 0, 0, NULL, "",                        \
-      "folder holding the data set", 0)                                                           \
+      "folder holding the data set", CB_P_PATH)                                                           \
     P(INT, train_subset, "0", 0, 1e9, NULL, "images", "training images kept, before the validation split (0: all)", 0) \
     P(INT, test_subset, "0", 0, 1e9, NULL, "images", "test images kept (0: all)", 0)             \
     P(BOOL, subset_random, "false", 0, 0, NULL, "", "draw subsets at random (seeded) instead of taking the first images", 0) \
@@ -42,7 +42,7 @@
       "stop after this many epochs without a better validation accuracy (0: never)", 0)          \
     P(INT, threads, "0", 0, 1024, NULL, "", "data-parallel shards per batch (0: the host's threads)", 0) \
     P(STR, checkpoint_dir, "", 0, 0, NULL, "",                                                    \
-      "folder for per-graph checkpoints, resumed when present (empty: none)", 0)                  \
+      "folder for per-graph checkpoints, resumed when present (empty: none)", CB_P_PATH)                  \
     P(INT, seed, "0", 0, 4294967295.0, NULL, "", "recipe seed, mixed with the run's seed", 0)    \
     P(INT, recipe_trials, "0", 0, 10000, NULL, "",                                                \
       "recipes to try per graph, scheduled by ASHA on the validation loss (0: no search)", 0)     \

@@ -18,7 +18,7 @@
     P(ENUM, data_format, "idx", 0, 0, FORMATS, "",                                                \
       "idx (MNIST, Fashion-MNIST), cifar10, cifar100, or folder (train/ and test/ with class sub-folders)", 0) \
     P(STR, data_path, "/usr/share/datasets/fashion-mnist", 0, 0, NULL, "",                        \
-      "folder holding the data set", 0)                                                           \
+      "folder holding the data set", CB_P_PATH)                                                           \
     P(INT, train_subset, "0", 0, 1e9, NULL, "images", "training images kept, before the validation split (0: all)", 0) \
     P(INT, test_subset, "0", 0, 1e9, NULL, "images", "test images kept (0: all)", 0)             \
     P(BOOL, subset_random, "false", 0, 0, NULL, "", "draw subsets at random (seeded) instead of taking the first images", 0) \

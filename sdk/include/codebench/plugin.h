@@ -93,6 +93,9 @@ typedef union cb_value {
 enum {
     CB_P_LOG = 1u << 0,   /* REAL sampled log-uniformly when it spans a search range */
     CB_P_SPACE = 1u << 1, /* op attribute that is part of the op's design space */
+    CB_P_PATH = 1u << 2,  /* STR naming a file or folder (ABI 1.1): a relative value written in a
+                           * manifest is taken from the manifest's folder, as the core's own paths
+                           * are, so a manifest works from any current folder */
 };
 
 typedef struct cb_param {
@@ -168,7 +171,8 @@ typedef const cb_pack *(*cb_entry_fn)(void); /* discovery: pure, no allocation, 
  *   static int rram_create(const cb_host *h, cb_error *e, void **self, int64_t banks, double t_rcd);
  *   CB_CHECK_CREATE(rram_create, RRAM_PARAMS);
  *
- * Each P(...) row is: type (INT REAL BOOL STR ENUM), name, default text (or NULL: required),
+ * Each P(...) row is: type (INT REAL BOOL STR ENUM, or PATH: a STR naming a file or folder,
+ * flagged CB_P_PATH), name, default text (or NULL: required),
  * min, max, choices (NULL or CB_CHOICES("a", "b")), unit, help. A schema with no parameters uses
  * CB_CHECK_CREATE0(fn). A mismatch is a compile error naming the function. */
 #define CB_CTYPE_INT int64_t
@@ -177,8 +181,17 @@ typedef const cb_pack *(*cb_entry_fn)(void); /* discovery: pure, no allocation, 
 #define CB_CTYPE_STR const char *
 #define CB_CTYPE_ENUM int
 #define CB_CHOICES(...) ((const char *const[]){__VA_ARGS__, NULL})
+/* PATH in a P(...) row is a STR flagged CB_P_PATH (a file or folder, relative to the manifest). */
+#define CB_T_PATH CB_T_STR
+#define CB_CTYPE_PATH const char *
+#define CB_PFLAGS_INT 0
+#define CB_PFLAGS_REAL 0
+#define CB_PFLAGS_BOOL 0
+#define CB_PFLAGS_STR 0
+#define CB_PFLAGS_ENUM 0
+#define CB_PFLAGS_PATH CB_P_PATH
 #define CB_PARAM_ROW_(T, NAME, DEF, MIN, MAX, CHOICES, UNIT, HELP) \
-    {#NAME, CB_T_##T, DEF, MIN, MAX, CHOICES, UNIT, HELP, 0},
+    {#NAME, CB_T_##T, DEF, MIN, MAX, CHOICES, UNIT, HELP, CB_PFLAGS_##T},
 #define CB_PARAM_CTYPE_(T, NAME, DEF, MIN, MAX, CHOICES, UNIT, HELP) , CB_CTYPE_##T
 #define CB_PARAM_TABLE(VAR, LIST) \
     static const cb_param VAR[] = {LIST(CB_PARAM_ROW_){NULL, (cb_type)0, NULL, 0, 0, NULL, NULL, NULL, 0}}

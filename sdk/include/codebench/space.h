@@ -73,6 +73,11 @@ typedef struct cb_space {
      * embedding (BANANAS's path encoding); filled like the decisions; dim_feat = 0: none. */
     int32_t dim_feat;
     const float *cnn_feat;    /* n_cnn x dim_feat, row-major */
+    /* The hierarchy of the CNN space (CODEBench Sec. 3.1.3): candidate i's level, numbered as
+     * cb_pair.level (0: the finest, e.g. 1 module per stack; the largest: the coarsest, e.g.
+     * 10). A hierarchical search (BOSHCODE) proposes from the coarsest level until it
+     * converges there, then from the next finer one. NULL: no hierarchy (one level). */
+    const int32_t *cnn_level; /* n_cnn */
 } cb_space;
 
 /* 1 when the space was built with member m (sp->size covers it); a reader treats a member beyond
