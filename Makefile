@@ -198,7 +198,7 @@ check-asan:
 	    run-tests
 
 check-valgrind: tests
-	valgrind --error-exitcode=1 --leak-check=full --trace-children=yes -q \
+	CB_TEST_TIME_SCALE=20 valgrind --error-exitcode=1 --leak-check=full --trace-children=yes -q \
 	    $(UNIT_BIN) -j1 --timeout 600
 
 bench: all
