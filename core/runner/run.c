@@ -111,7 +111,7 @@ static int restore(loop *l, char *err, size_t len)
     }
     l->asked = (int64_t)l->n_rows;
     l->done_at_start = l->done;
-    if (!l->o->quiet)
+    if (!l->o->quiet && (l->n_rows > 0 || dropped > 0)) /* --resume on a new folder: nothing to say */
         fprintf(stderr, "codebench: resuming: %lld evaluations kept, %zu to finish, %d forgotten (asked after the last saved state)\n",
                 (long long)l->done, l->n_requeue, dropped);
     return CB_OK;
