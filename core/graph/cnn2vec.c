@@ -209,3 +209,18 @@ int cb_cnn2vec_fit(size_t n, cb_dist_fn dist, void *ctx, const cb_cnn2vec_opts *
     free(p);
     return CB_OK;
 }
+
+float *cb_cnn2vec_table(size_t n, cb_dist_fn dist, void *ctx, uint64_t seed, cb_cnn2vec_report *rep,
+                        double *rho)
+{
+    cb_cnn2vec_opts o;
+    cb_cnn2vec_defaults(&o);
+    o.seed = seed;
+    float *embed = cb_xcalloc(n * (size_t)o.dim + 1, sizeof *embed);
+    if (cb_cnn2vec_fit(n, dist, ctx, &o, embed, rep)) {
+        free(embed);
+        return NULL;
+    }
+    *rho = cb_cnn2vec_spearman(n, dist, ctx, embed, o.dim, 20000, seed ^ 0x5eedULL);
+    return embed;
+}

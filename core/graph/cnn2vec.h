@@ -51,6 +51,12 @@ int cb_cnn2vec_fit(size_t n, cb_dist_fn dist, void *ctx, const cb_cnn2vec_opts *
 double cb_cnn2vec_spearman(size_t n, cb_dist_fn dist, void *ctx, const float *embed, int dim, size_t pairs,
                            uint64_t seed);
 
+/* The default fit for a candidate set: a malloc'd n x CB_CNN2VEC_DIM table fitted with the
+ * default options and seed, its report, and Spearman's rho on 20,000 pairs drawn with a seed of
+ * its own; NULL when the fit fails. */
+float *cb_cnn2vec_table(size_t n, cb_dist_fn dist, void *ctx, uint64_t seed, cb_cnn2vec_report *rep,
+                        double *rho);
+
 /* Euclidean distance between rows i and j. */
 double cb_embed_dist(const float *embed, int dim, size_t i, size_t j);
 

@@ -15,8 +15,9 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-/* Read-only: the report must never create or change a database (cb_store_open would). */
-char *cb_report_manifest_text(const char *run_dir)
+/* The first column of the first row sql gives in run_dir's database, or NULL. Read-only: the
+ * report must never create or change a database (cb_store_open would). */
+static char *query_text(const char *run_dir, const char *sql)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/codebench.db", run_dir);
@@ -24,14 +25,18 @@ char *cb_report_manifest_text(const char *run_dir)
     char *text = NULL;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
         sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(db, "SELECT text FROM manifest ORDER BY id LIMIT 1", -1, &st, NULL) ==
-                SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+            sqlite3_column_text(st, 0))
             text = cb_xstrdup((const char *)sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
     }
     sqlite3_close(db);
     return text;
+}
+
+char *cb_report_manifest_text(const char *run_dir)
+{
+    return query_text(run_dir, "SELECT text FROM manifest ORDER BY id LIMIT 1");
 }
 
 static yaml_node_t *get(yaml_document_t *doc, yaml_node_t *map, const char *key)
@@ -124,20 +129,7 @@ static void walk(search *s, const char *dir, int depth)
 /* The manifest's path as `codebench run` recorded it (meta manifest_path), or NULL. */
 static char *recorded_path(const char *run_dir)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/codebench.db", run_dir);
-    sqlite3 *db = NULL;
-    char *found = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'manifest_path'", -1, &st, NULL) ==
-                SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            found = cb_xstrdup((const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return found;
+    return query_text(run_dir, "SELECT value FROM meta WHERE key = 'manifest_path'");
 }
 
 char *cb_report_find_manifest(const char *run_dir, const char *text)

@@ -45,17 +45,11 @@ static int fit_embedding(cb_candidates_cells *cc, uint64_t seed)
         memcpy(g.hash, cc->cs.key[i], sizeof cc->cs.key[i]);
         cb_flat_from_cnngraph(&g, &f.flats[i]);
     }
-    cb_cnn2vec_opts o;
-    cb_cnn2vec_defaults(&o);
-    o.seed = seed;
-    cc->dim = o.dim;
-    cc->embed = cb_xcalloc(n * (size_t)o.dim + 1, sizeof *cc->embed);
-    cb_cnn2vec_report rep;
-    int rc = cb_cnn2vec_fit(n, cell_ged, &f, &o, cc->embed, &rep);
-    if (rc == CB_OK) {
-        cc->pairs = rep.pairs;
-        cc->rho = cb_cnn2vec_spearman(n, cell_ged, &f, cc->embed, o.dim, 20000, seed ^ 0x5eedULL);
-    }
+    cb_cnn2vec_report rep = {0};
+    cc->embed = cb_cnn2vec_table(n, cell_ged, &f, seed, &rep, &cc->rho);
+    int rc = cc->embed ? CB_OK : CB_EINVAL;
+    cc->dim = CB_CNN2VEC_DIM;
+    cc->pairs = rep.pairs;
     for (size_t i = 0; i < n; i++)
         cb_flat_free(&f.flats[i]);
     free(f.flats);

@@ -140,17 +140,13 @@ static int fit_embedding(cb_candidates_modules *cm, uint64_t seed, char *why, si
     cm->flats = cb_xcalloc(cm->n, sizeof *cm->flats);
     for (size_t i = 0; i < cm->n; i++)
         cb_flat_from_cnngraph(&cm->graphs[i], &cm->flats[i]);
-    cb_cnn2vec_opts o;
-    cb_cnn2vec_defaults(&o);
-    o.seed = seed;
-    cm->embed = cb_xcalloc(cm->n * (size_t)o.dim + 1, sizeof *cm->embed);
-    cm->dim = o.dim;
     cb_cnn2vec_report rep;
-    if (cb_cnn2vec_fit(cm->n, pool_ged, cm, &o, cm->embed, &rep)) {
+    cm->embed = cb_cnn2vec_table(cm->n, pool_ged, cm, seed, &rep, &cm->rho);
+    if (!cm->embed) {
         snprintf(why, len, "CNN2vec could not embed the %zu candidates", cm->n);
         return CB_EINVAL;
     }
-    cm->rho = cb_cnn2vec_spearman(cm->n, pool_ged, cm, cm->embed, o.dim, 2000, seed ^ 0x5eedULL);
+    cm->dim = CB_CNN2VEC_DIM;
     cm->rmse = rep.rmse;
     cm->pairs = rep.pairs;
     return CB_OK;
