@@ -73,6 +73,20 @@ Test(ops_forward, conv2d_one_image_per_gemm)
               (ref){1, 3, 1, 1, 1, 1, 0});
 }
 
+/* Winograd F(4x4, 3x3): maps that are not multiples of the 4x4 tile, a tile row wider than one
+ * vector of tiles, and (128 output channels, 40 images) several GEMM blocks of images */
+Test(ops_forward, conv2d_winograd_partial_tiles)
+{
+    conv_case("conv2d", LINEAR "out_channels=16 kernel=3 padding=1", SH(3, 16, 1, 13, 18),
+              (ref){1, 3, 1, 1, 1, 1, 0});
+}
+
+Test(ops_forward, conv2d_winograd_several_blocks)
+{
+    conv_case("conv2d", LINEAR "out_channels=128 kernel=3 padding=1", SH(40, 16, 1, 7, 9),
+              (ref){1, 3, 1, 1, 1, 1, 0});
+}
+
 Test(ops_forward, conv2d_pointwise_in_place)
 {
     conv_case("conv2d", LINEAR "out_channels=4 kernel=1 padding=0", SH(2, 6, 1, 32, 32),

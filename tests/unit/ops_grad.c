@@ -131,6 +131,18 @@ Test(ops_grad, conv2d_bn_train_relu_folded)
     grad1("conv2d", "channels=6 kernel=3 activation=relu", SH(2, 4, 1, 6, 6), 1, PREP_KINKS);
 }
 
+Test(ops_grad, conv2d_winograd_bias)
+{ /* 16 channels in and out, 3x3, stride 1: Winograd for the output, the data gradient (a
+   * forward convolution of dy) and the weight gradient; 7 x 9 is not a multiple of the tile */
+    grad1("conv2d", "channels=16 kernel=3 batchnorm=false bias=true activation=none",
+          SH(2, 16, 1, 7, 9), 1, PREP_NONE);
+}
+
+Test(ops_grad, conv2d_winograd_bn_train_silu)
+{ /* SiLU, not ReLU: with 144 inputs per output a step of the finite difference crosses kinks */
+    grad1("conv2d", "channels=32 kernel=3 activation=silu", SH(2, 16, 1, 8, 8), 1, PREP_NONE);
+}
+
 Test(ops_grad, conv2d_grouped_stride_bn_eval_silu)
 {
     grad1("conv2d", "channels=8 kernel=3 stride=2 padding=0 groups=4 activation=silu",

@@ -7,7 +7,9 @@
  * A pointwise conv with one image per chunk skips im2col: its input is the operand. With
  * stride 1 and 'same' padding the data gradient is a forward convolution (flipped kernel),
  * which avoids the [cin * kvol] x [P] GEMM output and col2im. The depth-wise family goes to
- * conv_dw.c instead. */
+ * conv_dw.c instead, and 3x3 stride-1 'same' convolutions with enough channels to Winograd's
+ * F(4x4, 3x3) in conv_wino.c (forward and weight gradient; their data gradient is a forward
+ * convolution, so it goes there too). */
 #include "std_ops.h"
 
 #include <string.h>
@@ -91,6 +93,10 @@ void sop_conv_fwd(const cb_host *h, const sop_geom *g, const float *x, const flo
         sop_dw_fwd(h, g, x, w, y, accumulate);
         return;
     }
+    if (sop_wino_ok(g)) {
+        sop_wino_fwd(h, g, x, w, y, accumulate, work);
+        return;
+    }
     int step = sop_geom_chunk(g);
     for (int b0 = 0; b0 < g->n; b0 += step) {
         chunk c = chunk_at(g, b0, g->n - b0 < step ? g->n - b0 : step);
@@ -150,7 +156,7 @@ void sop_conv_bwd_data(const cb_host *h, const sop_geom *g, const float *dy, con
         /* a forward convolution of dy: the fast im2col, a GEMM of the forward's shape, and it
          * adds straight into dx, with no col2im */
         sop_geom t = sop_geom_swapped(g);
-        float *wt = work + sop_conv_chunk_floats(&t);
+        float *wt = work + sop_conv_fwd_floats(&t);
         flip_kernel(g, w, wt);
         sop_conv_fwd(h, &t, dy, wt, dx, true, work);
         return;
@@ -178,6 +184,10 @@ void sop_conv_bwd_weight(const cb_host *h, const sop_geom *g, const float *x, co
 {
     if (sop_geom_dw(g)) {
         sop_dw_bwd_weight(h, g, x, dy, dw);
+        return;
+    }
+    if (sop_wino_ok(g)) {
+        sop_wino_bwd_weight(h, g, x, dy, dw, work);
         return;
     }
     int step = sop_geom_chunk(g);

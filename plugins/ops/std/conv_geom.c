@@ -56,16 +56,23 @@ int64_t sop_conv_chunk_floats(const sop_geom *g)
     return cols + tmp;
 }
 
+int64_t sop_conv_fwd_floats(const sop_geom *g)
+{
+    return sop_wino_ok(g) ? (int64_t)sop_wino_work_floats(g) : sop_conv_chunk_floats(g);
+}
+
 size_t sop_conv_work_floats(const sop_geom *g)
 {
     if (sop_geom_dw(g))
         return 0;
-    int64_t own = sop_conv_chunk_floats(g);
+    /* forward and weight gradient; a Winograd-shaped conv takes the swapped path below for
+     * its data gradient, so it never needs its own im2col chunk */
+    int64_t own = sop_conv_fwd_floats(g);
     if (!sop_geom_same_stride1(g) || sop_geom_pointwise(g))
         return (size_t)own;
     /* the data gradient as a forward convolution: its chunk, then the flipped kernel */
     sop_geom t = sop_geom_swapped(g);
-    int64_t back = sop_conv_chunk_floats(&t) + (int64_t)g->cout * (g->cin / g->groups) * sop_geom_kvol(g);
+    int64_t back = sop_conv_fwd_floats(&t) + (int64_t)g->cout * (g->cin / g->groups) * sop_geom_kvol(g);
     return (size_t)(own > back ? own : back);
 }
 

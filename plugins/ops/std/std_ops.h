@@ -122,6 +122,17 @@ sop_geom sop_geom_swapped(const sop_geom *g); /* cin and cout exchanged */
 int64_t sop_conv_chunk_floats(const sop_geom *g);
 /* Scratch floats the convolution kernels below need (for g->n images). */
 size_t sop_conv_work_floats(const sop_geom *g);
+/* Scratch floats of the forward pass alone (im2col chunk or Winograd buffers). */
+int64_t sop_conv_fwd_floats(const sop_geom *g);
+
+/* Winograd F(4x4, 3x3) for 3x3, stride-1, 'same', ungrouped 2-D convolutions with at least 16
+ * channels in and out (conv_wino.c); same contracts as sop_conv_fwd / sop_conv_bwd_weight. */
+bool sop_wino_ok(const sop_geom *g);
+size_t sop_wino_work_floats(const sop_geom *g);
+void sop_wino_fwd(const cb_host *h, const sop_geom *g, const float *x, const float *w, float *y,
+                  bool accumulate, float *work);
+void sop_wino_bwd_weight(const cb_host *h, const sop_geom *g, const float *x, const float *dy,
+                         float *dw, float *work);
 
 /* Output positions o in [lo, hi) whose input index o*s - p + k lies inside [0, in): the
  * stretch of a row where a kernel tap needs no bounds checks. */
