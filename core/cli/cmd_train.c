@@ -38,6 +38,21 @@ static void print_error(const cb_error *e)
             e->plugin[0] ? ": " : "", e->param[0] ? e->param : "", e->param[0] ? ": " : "", e->msg);
 }
 
+/* A trainer with a data_path parameter reads a data set: without --data (or --set data_path=)
+ * it is a usage error here, before the trainer says so in its own terms. */
+static int needs_data(const train_cmd *c)
+{
+    if (c->o.data)
+        return CB_EXIT_OK;
+    for (const cb_param *p = c->trainer->params; p && p->name; p++)
+        if (!strcmp(p->name, "data_path") && !cb_train_has_set(&c->o, "data_path")) {
+            fprintf(stderr, "codebench train: trainer '%s' trains on a data set: pass --data DATASET\n",
+                    c->trainer->name);
+            return CB_EXIT_USAGE;
+        }
+    return CB_EXIT_OK;
+}
+
 static int load(train_cmd *c)
 {
     cb_error e = {0};
@@ -56,7 +71,7 @@ static int load(train_cmd *c)
     if (!en)
         return CB_EXIT_USAGE;
     c->trainer = en->plugin;
-    return CB_EXIT_OK;
+    return needs_data(c);
 }
 
 static int create(train_cmd *c)
@@ -172,7 +187,7 @@ int cb_cmd_train(int argc, char **argv)
     memset(&c, 0, sizeof c);
     cb_registry_init(&c.reg);
     int rc = cb_train_parse(argc, argv, &c.o);
-    if (rc == CB_EXIT_OK)
+    if (rc == CB_EXIT_OK && c.o.data) /* a tabular trainer reads no data set */
         rc = cb_train_resolve_data(&c.o);
     if (rc == CB_EXIT_OK) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -39,6 +39,8 @@ int cb_train_parse(int argc, char **argv, cb_train_opts *o);
  * else recognised from the files); adds data_path and data_format to o->sets. CB_EXIT_OK or
  * CB_EXIT_USAGE after printing why. */
 int cb_train_resolve_data(cb_train_opts *o);
+/* 1 when some option (--data, --set NAME=...) sets parameter param. */
+bool cb_train_has_set(const cb_train_opts *o, const char *param);
 /* The trainer: --trainer, $CODEBENCH_TRAINER, or the only trainer in reg. NULL after printing
  * why (the trainers found, and how to choose). */
 const cb_entry *cb_train_pick_trainer(const cb_registry *reg, const cb_train_opts *o);

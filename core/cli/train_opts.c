@@ -20,11 +20,12 @@
 void cb_train_usage(FILE *out)
 {
     fprintf(out,
-            "usage: codebench train --model CARD --data DATASET [options]\n\n"
+            "usage: codebench train --model CARD [--data DATASET] [options]\n\n"
             "Trains the CNN of a model card on a data set with a trainer plugin and prints its test\n"
             "accuracy. Progress goes to stderr: a bar on a terminal, one line per epoch otherwise.\n"
             "  --model CARD        the model card (YAML)\n"
-            "  --data DATASET      a data set folder, or a name under " DATASETS " (fashion-mnist)\n"
+            "  --data DATASET      a data set folder, or a name under " DATASETS " (fashion-mnist);\n"
+            "                      every trainer with a data_path needs it (tabular does not)\n"
             "  --data-format F     idx, cifar10, cifar100 or folder (default: recognised from the files)\n"
             "  --trainer NAME      the trainer plugin (default: $CODEBENCH_TRAINER, else the only one\n"
             "                      installed; `codebench plugins --kind trainer` lists them)\n"
@@ -47,6 +48,14 @@ static const struct {
               {"--lr", "lr"},               {"--optimizer", "optimizer"},
               {"--schedule", "schedule"},   {"--weight-decay", "weight_decay"},
               {"--subset", "train_subset"}, {"--test-subset", "test_subset"}};
+
+bool cb_train_has_set(const cb_train_opts *o, const char *param)
+{
+    for (int k = 0; k < o->n_sets; k++)
+        if (!strcmp(o->sets[k].param, param))
+            return true;
+    return false;
+}
 
 static int add_set(cb_train_opts *o, const char *param, const char *value, const char *option)
 {
@@ -135,8 +144,8 @@ int cb_train_parse(int argc, char **argv, cb_train_opts *o)
             return rc;
         i++;
     }
-    if (!o->model || !o->data) {
-        fprintf(stderr, "codebench train: --model and --data are required\n");
+    if (!o->model) {
+        fprintf(stderr, "codebench train: --model is required\n");
         cb_train_usage(stderr);
         return CB_EXIT_USAGE;
     }

@@ -28,7 +28,7 @@
 typedef float vf __attribute__((vector_size(VL * sizeof(float))));
 
 /* Tiles per GEMM block: enough columns for an efficient GEMM, V and M about 2 MB. */
-#define BLOCK_BYTES (2 << 20)
+#define BLOCK_BYTES (1 << 19)
 #define MIN_TILES 64
 #define MAX_TILES 512
 
@@ -96,6 +96,7 @@ typedef struct wino {
     int64_t tiles;    /* per image */
     int nb;           /* images per block */
     int64_t tb, ld;   /* tiles per block, stride of V's and M's rows (tb + VL) */
+    int64_t rows;     /* floats of the phase buffer: (4 th + 2) x 4 x pw */
 } wino;
 
 bool sop_wino_ok(const sop_geom *g)
@@ -122,17 +123,18 @@ static wino wino_of(const sop_geom *g)
     w.nb = (int)(nb > g->n ? g->n : nb < 1 ? 1 : nb);
     w.tb = w.nb * w.tiles;
     w.ld = w.tb + VL;
+    w.rows = (int64_t)(WT * w.th + 2) * WT * w.pw;
     return w;
 }
 
 /* Workspace: [U or dU: 36 x cout x cin][V: cin x 36 x ld][M: cout x 36 x ld]
- * [phases: (4 th + 2) x 4 x pw]. A channel's 36 rows lie side by side: the transforms write or
+ * [phases: (4 th + 2) x 4 x pw][one padded row: 4 pw]. A channel's 36 rows lie side by side: the transforms write or
  * read them together; each GEMM takes every 36th row. */
 size_t sop_wino_work_floats(const sop_geom *g)
 {
     wino w = wino_of(g);
     return (size_t)(WX * (int64_t)g->cout * g->cin + WX * (int64_t)(g->cin + g->cout) * w.ld +
-                    (int64_t)(WT * w.th + 2) * WT * w.pw);
+                    w.rows + (int64_t)WT * w.pw);
 }
 
 typedef struct bufs {
@@ -149,38 +151,40 @@ static bufs bufs_of(const sop_geom *g, const wino *w, float *work)
     return b;
 }
 
-/* ph[r][j][i] = plane[r - pad][4 i + j - pad], zero outside the plane, for rows r in
- * [0, rows) and positions i in [0, used); the transforms read up to used = tw + 1 (input) or
- * tw (gradient) and whatever lies after that only lands in lanes that are thrown away. */
-static void split_phases(const float *plane, int h, int wd, int pad, int rows, int pw, int used,
-                         float *ph)
+/* p[j] = (a[j], b[j], c[j], d[j]): four tiles' columns split into their four phases */
+static inline void transpose4(const float *src, float *p0, float *p1, float *p2, float *p3)
 {
+    vf a = vload(src), b = vload(src + 4), c = vload(src + 8), d = vload(src + 12);
+    vf ab0 = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab1 = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+    vf cd0 = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd1 = __builtin_shufflevector(c, d, 2, 6, 3, 7);
+    vstore(p0, __builtin_shufflevector(ab0, cd0, 0, 1, 4, 5));
+    vstore(p1, __builtin_shufflevector(ab0, cd0, 2, 3, 6, 7));
+    vstore(p2, __builtin_shufflevector(ab1, cd1, 0, 1, 4, 5));
+    vstore(p3, __builtin_shufflevector(ab1, cd1, 2, 3, 6, 7));
+}
+
+/* ph[r][j][i] = plane[r - pad][4 i + j - pad], zero outside the plane, for rows r in
+ * [0, rows) and positions i in [0, used) rounded up to VL (the transforms read up to
+ * used = tw + 1 for the input, tw for the gradient; what lies after only reaches lanes that
+ * are thrown away). row: scratch of 4 pw floats. */
+static void split_phases(const float *plane, int h, int wd, int pad, int rows, int pw, int used,
+                         float *row, float *ph)
+{
+    int groups = (used + VL - 1) / VL, span = WT * VL * groups;
     for (int r = 0; r < rows; r++) {
         float *dst = ph + (int64_t)r * WT * pw;
         int y = r - pad;
         if (y < 0 || y >= h) {
             for (int j = 0; j < WT; j++)
-                memset(dst + (int64_t)j * pw, 0, (size_t)used * sizeof *dst);
+                memset(dst + (int64_t)j * pw, 0, (size_t)VL * groups * sizeof *dst);
             continue;
         }
-        const float *src = plane + (int64_t)y * wd;
-        for (int j = 0; j < WT; j++) {
-            float *d = dst + (int64_t)j * pw;
-            /* x = 4 i + j - pad lies in [0, wd) for i in [lo, hi) */
-            int lo = j >= pad ? 0 : (pad - j + WT - 1) / WT;
-            int hi = wd - 1 + pad - j < 0 ? 0 : (wd - 1 + pad - j) / WT + 1;
-            if (hi > used)
-                hi = used;
-            if (lo > hi)
-                lo = hi;
-            for (int i = 0; i < lo; i++)
-                d[i] = 0.0f;
-            const float *s = src + j - pad;
-            for (int i = lo; i < hi; i++)
-                d[i] = s[WT * i];
-            for (int i = hi; i < used; i++)
-                d[i] = 0.0f;
-        }
+        memset(row, 0, (size_t)pad * sizeof *row);
+        memcpy(row + pad, plane + (int64_t)y * wd, (size_t)wd * sizeof *row);
+        memset(row + pad + wd, 0, (size_t)(span - pad - wd) * sizeof *row);
+        for (int gi = 0; gi < groups; gi++)
+            transpose4(row + WT * VL * gi, dst + VL * gi, dst + pw + VL * gi,
+                       dst + 2 * pw + VL * gi, dst + 3 * pw + VL * gi);
     }
 }
 
@@ -192,7 +196,7 @@ static void split_phases(const float *plane, int h, int wd, int pad, int rows, i
 static void input_tiles(const sop_geom *g, const wino *w, const float *plane, float *ph,
                         float *vc, int64_t t0)
 {
-    split_phases(plane, g->h, g->w, 1, WT * w->th + 2, w->pw, w->tw + 1, ph);
+    split_phases(plane, g->h, g->w, 1, WT * w->th + 2, w->pw, w->tw + 1, ph + w->rows, ph);
     int64_t rs = (int64_t)WT * w->pw; /* one input row of phases */
     int64_t xs = w->ld;
     for (int ty = 0; ty < w->th; ty++) {
@@ -313,7 +317,7 @@ void sop_wino_fwd(const cb_host *h, const sop_geom *g, const float *x, const flo
 static void grad_tiles(const sop_geom *g, const wino *w, const float *plane, float *ph, float *mc,
                        int64_t t0)
 {
-    split_phases(plane, g->oh, g->ow, 0, WT * w->th, w->pw, w->tw, ph);
+    split_phases(plane, g->oh, g->ow, 0, WT * w->th, w->pw, w->tw, ph + w->rows, ph);
     int64_t rs = (int64_t)WT * w->pw;
     int64_t xs = w->ld;
     for (int ty = 0; ty < w->th; ty++) {
