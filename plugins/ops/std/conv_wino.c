@@ -280,15 +280,17 @@ static void output_tiles(const sop_geom *g, const wino *w, const float *mc, int6
                 vf y[WT], t[WT];
                 at6(s[a], y);
                 transpose4(y, t); /* t[q]: the four outputs of tile i + q */
+                float *dst = plane + (int64_t)(WT * ty + a) * g->ow + x0;
+                if (xn == WT * VL) { /* four whole tiles: straight to the plane */
+                    for (int q = 0; q < VL; q++)
+                        vstore(dst + WT * q, acc ? vload(dst + WT * q) + t[q] : t[q]);
+                    continue;
+                }
                 float row[WT * VL];
                 for (int q = 0; q < VL; q++)
                     vstore(row + WT * q, t[q]);
-                float *dst = plane + (int64_t)(WT * ty + a) * g->ow + x0;
-                if (acc)
-                    for (int x = 0; x < xn; x++)
-                        dst[x] += row[x];
-                else
-                    memcpy(dst, row, (size_t)xn * sizeof *dst);
+                for (int x = 0; x < xn; x++)
+                    dst[x] = acc ? dst[x] + row[x] : row[x];
             }
         }
 }
