@@ -165,13 +165,12 @@ static inline void transpose4(const vf v[4], vf r[4])
 }
 
 /* ph[r][j][i] = plane[r - pad][4 i + j - pad], zero outside the plane, for rows r in
- * [0, rows) and positions i in [0, used) rounded up to VL (the transforms read up to
- * used = tw + 1 for the input, tw for the gradient; what lies after only reaches lanes that
- * are thrown away). row: scratch of 4 pw floats. */
-static void split_phases(const float *plane, int h, int wd, int pad, int rows, int pw, int used,
-                         float *row, float *ph)
+ * [0, rows) and positions i in [0, pw) (the transforms read up to twv < pw). row: scratch of
+ * 4 pw floats. */
+static void split_phases(const float *plane, int h, int wd, int pad, int rows, int pw, float *row,
+                         float *ph)
 {
-    int groups = (used + VL - 1) / VL, span = WT * VL * groups;
+    int groups = pw / VL, span = WT * pw;
     for (int r = 0; r < rows; r++) {
         float *dst = ph + (int64_t)r * WT * pw;
         int y = r - pad;
@@ -201,7 +200,7 @@ static void split_phases(const float *plane, int h, int wd, int pad, int rows, i
 static void input_tiles(const sop_geom *g, const wino *w, const float *plane, float *ph,
                         float *vc, int64_t t0)
 {
-    split_phases(plane, g->h, g->w, 1, WT * w->th + 2, w->pw, w->tw + 1, ph + w->rows, ph);
+    split_phases(plane, g->h, g->w, 1, WT * w->th + 2, w->pw, ph + w->rows, ph);
     int64_t rs = (int64_t)WT * w->pw; /* one input row of phases */
     int64_t xs = w->ld;
     for (int ty = 0; ty < w->th; ty++) {
@@ -324,7 +323,7 @@ void sop_wino_fwd(const cb_host *h, const sop_geom *g, const float *x, const flo
 static void grad_tiles(const sop_geom *g, const wino *w, const float *plane, float *ph, float *mc,
                        int64_t t0)
 {
-    split_phases(plane, g->oh, g->ow, 0, WT * w->th, w->pw, w->tw, ph + w->rows, ph);
+    split_phases(plane, g->oh, g->ow, 0, WT * w->th, w->pw, ph + w->rows, ph);
     int64_t rs = (int64_t)WT * w->pw;
     int64_t xs = w->ld;
     for (int ty = 0; ty < w->th; ty++) {
