@@ -1,9 +1,10 @@
 /* core/cli/cmd_worker.c: `codebench worker MANIFEST --job-fd R --result-fd W`: one worker
  * process of `codebench run`. It opens the study as a worker (trainer, MAC units, memories,
- * the same candidates as the coordinator) and evaluates the jobs it is sent until the
- * coordinator closes the pipe. Not meant to be run by hand. */
+ * the same candidates as the coordinator, grown as each job's growth log says) and evaluates the
+ * jobs it is sent until the coordinator closes the pipe. Not meant to be run by hand. */
 #include "cli/commands.h"
 #include "host/host.h"
+#include "runner/candidates.h"
 #include "runner/study.h"
 #include "runner/workers.h"
 #include "util/util.h"
@@ -17,13 +18,13 @@ static int handle(void *ctx, int64_t job_id, const void *payload, size_t len, vo
 {
     cb_study *st = ctx;
     cb_eval_result *r = cb_xcalloc(1, sizeof *r);
-    if (len != sizeof(cb_job)) {
+    cb_job job;
+    char why[512];
+    if (cb_job_unpack(st, payload, len, &job, why, sizeof why)) {
         r->m.size = sizeof r->m;
         r->m.status = CB_EVAL_FAILED;
-        snprintf(r->error, sizeof r->error, "malformed job (%zu bytes)", len);
+        snprintf(r->error, sizeof r->error, "%s", why);
     } else {
-        cb_job job;
-        memcpy(&job, payload, sizeof job);
         cb_study_evaluate(st, &job, r);
     }
     *result = r;

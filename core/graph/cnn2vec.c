@@ -131,7 +131,7 @@ static void touch(rows *R, uint32_t r)
 }
 
 static double batch_step(float *e, int dim, const pair *p, size_t count, double scale, adam *A, double *grad,
-                         rows *R, double lr)
+                         rows *R, double lr, size_t fixed)
 {
     double sq = 0, gi[64], gj[64];
     for (size_t k = 0; k < count; k++) {
@@ -146,7 +146,8 @@ static double batch_step(float *e, int dim, const pair *p, size_t count, double 
     A->step++;
     for (size_t t = 0; t < R->n; t++) {
         size_t off = (size_t)R->list[t] * (size_t)dim;
-        adam_row(e + off, A->m + off, A->v + off, grad + off, dim, lr, A->step);
+        if (R->list[t] >= fixed) /* the rows below fixed are held where they are */
+            adam_row(e + off, A->m + off, A->v + off, grad + off, dim, lr, A->step);
         memset(grad + off, 0, (size_t)dim * sizeof *grad);
         R->mark[R->list[t]] = 0;
     }
@@ -154,7 +155,8 @@ static double batch_step(float *e, int dim, const pair *p, size_t count, double 
     return sq;
 }
 
-static double fit(float *e, size_t n, pair *p, size_t count, const cb_cnn2vec_opts *o, double scale, cb_rng *rng)
+static double fit(float *e, size_t n, size_t fixed, pair *p, size_t count, const cb_cnn2vec_opts *o, double scale,
+                  cb_rng *rng)
 {
     int dim = o->dim;
     adam A = {cb_xcalloc(n * (size_t)dim, sizeof(double)), cb_xcalloc(n * (size_t)dim, sizeof(double)), 0};
@@ -168,7 +170,7 @@ static double fit(float *e, size_t n, pair *p, size_t count, const cb_cnn2vec_op
         for (size_t b = 0; b < batches; b++) {
             size_t lo = b * (size_t)o->batch, k = count - lo < (size_t)o->batch ? count - lo : (size_t)o->batch;
             double lr = lr_at(o->lr, ep + (double)b / (double)batches);
-            sq += batch_step(e, dim, p + lo, k, scale, &A, grad, &R, lr);
+            sq += batch_step(e, dim, p + lo, k, scale, &A, grad, &R, lr, fixed);
         }
     }
     free(A.m);
@@ -177,6 +179,16 @@ static double fit(float *e, size_t n, pair *p, size_t count, const cb_cnn2vec_op
     free(R.list);
     free(R.mark);
     return sqrt(sq / (double)count) * scale;
+}
+
+/* N(0, 1/(2 dim)) entries: expected row distance about 1, the mean distance in fitted units. */
+static void random_rows(float *x, size_t count, int dim, cb_rng *rng)
+{
+    double sd = 1 / sqrt(2.0 * dim);
+    for (size_t k = 0; k < count; k++) {
+        double u1 = cb_rng_unit(rng), u2 = cb_rng_unit(rng);
+        x[k] = (float)(sd * sqrt(-2 * log(u1 > 0 ? u1 : 1e-300)) * cos(2 * M_PI * u2));
+    }
 }
 
 int cb_cnn2vec_fit(size_t n, cb_dist_fn dist, void *ctx, const cb_cnn2vec_opts *o, float *embed,
@@ -195,13 +207,8 @@ int cb_cnn2vec_fit(size_t n, cb_dist_fn dist, void *ctx, const cb_cnn2vec_opts *
     for (size_t k = 0; k < count; k++)
         mean += p[k].d / (double)count;
     double scale = mean > 0 ? mean : 1;
-    /* N(0, 1/(2 dim)) rows: expected distance about 1, the mean distance in fitted units */
-    double sd = 1 / sqrt(2.0 * o->dim);
-    for (size_t k = 0; k < n * (size_t)o->dim; k++) {
-        double u1 = cb_rng_unit(&rng), u2 = cb_rng_unit(&rng);
-        embed[k] = (float)(sd * sqrt(-2 * log(u1 > 0 ? u1 : 1e-300)) * cos(2 * M_PI * u2));
-    }
-    rep->rmse = fit(embed, n, p, count, o, scale, &rng);
+    random_rows(embed, n * (size_t)o->dim, o->dim, &rng);
+    rep->rmse = fit(embed, n, 0, p, count, o, scale, &rng);
     for (size_t k = 0; k < n * (size_t)o->dim; k++)
         embed[k] = (float)(embed[k] * scale);
     rep->pairs = count;
@@ -223,4 +230,61 @@ float *cb_cnn2vec_table(size_t n, cb_dist_fn dist, void *ctx, uint64_t seed, cb_
     }
     *rho = cb_cnn2vec_spearman(n, dist, ctx, embed, o.dim, 20000, seed ^ 0x5eedULL);
     return embed;
+}
+
+/* The pairs that place rows [n_old, n): each new row with every row before it while there are at
+ * most max_pairs of them, else `partners` random partners per new row. */
+static pair *extend_pairs(size_t n_old, size_t n, const cb_cnn2vec_opts *o, cb_rng *rng, size_t *count, int *all)
+{
+    size_t total = 0;
+    for (size_t i = n_old; i < n; i++)
+        total += i;
+    *all = total <= o->max_pairs;
+    *count = *all ? total : (n - n_old) * (size_t)o->partners;
+    pair *p = cb_xmalloc((*count + 1) * sizeof *p);
+    size_t at = 0;
+    for (size_t i = n_old; i < n; i++) {
+        if (*all) {
+            for (size_t j = 0; j < i; j++)
+                p[at++] = (pair){(uint32_t)j, (uint32_t)i, 0};
+            continue;
+        }
+        for (int k = 0; k < o->partners; k++) {
+            size_t j = cb_rng_below(rng, n - 1);
+            p[at++] = (pair){(uint32_t)(j >= i ? j + 1 : j), (uint32_t)i, 0};
+        }
+    }
+    return p;
+}
+
+int cb_cnn2vec_extend(size_t n_old, size_t n, cb_dist_fn dist, void *ctx, const cb_cnn2vec_opts *o, float *embed,
+                      cb_cnn2vec_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    if (n_old < 1 || n <= n_old || o->dim < 1 || o->dim > 64 || o->batch < 1 || o->epochs < 0 || n > UINT32_MAX)
+        return CB_EINVAL;
+    cb_rng rng;
+    cb_rng_seed(&rng, o->seed);
+    size_t count;
+    pair *p = extend_pairs(n_old, n, o, &rng, &count, &rep->all_pairs);
+    dist_job job = {p, dist, ctx};
+    cb_pool_run(count, dist_chunk, &job);
+    double mean = 0;
+    for (size_t k = 0; k < count; k++)
+        mean += p[k].d / (double)count;
+    double scale = mean > 0 ? mean : 1;
+    /* fitted in units of the mean distance, on a copy: the fixed rows of embed stay bit for bit */
+    size_t dim = (size_t)o->dim;
+    float *e = cb_xmalloc(n * dim * sizeof *e);
+    for (size_t k = 0; k < n_old * dim; k++)
+        e[k] = (float)(embed[k] / scale);
+    random_rows(e + n_old * dim, (n - n_old) * dim, o->dim, &rng);
+    rep->rmse = fit(e, n, n_old, p, count, o, scale, &rng);
+    for (size_t k = n_old * dim; k < n * dim; k++)
+        embed[k] = (float)(e[k] * scale);
+    rep->pairs = count;
+    rep->mean_dist = mean;
+    free(e);
+    free(p);
+    return CB_OK;
 }

@@ -47,6 +47,14 @@ void cb_cnn2vec_defaults(cb_cnn2vec_opts *o);
 int cb_cnn2vec_fit(size_t n, cb_dist_fn dist, void *ctx, const cb_cnn2vec_opts *o, float *embed,
                    cb_cnn2vec_report *rep);
 
+/* Places new rows without moving old ones: rows [0, n_old) of embed (n x o->dim, in distance
+ * units, e.g. a table cb_cnn2vec_fit made) are held fixed and rows [n_old, n) are fitted with the
+ * same loss, optimizer and schedule, on the pairs of each new row with every row before it (old
+ * and new), or `partners` random partners per new row beyond max_pairs. The report covers those
+ * pairs. Deterministic for a seed and thread count. */
+int cb_cnn2vec_extend(size_t n_old, size_t n, cb_dist_fn dist, void *ctx, const cb_cnn2vec_opts *o, float *embed,
+                      cb_cnn2vec_report *rep);
+
 /* Spearman's rho between embedding distance and dist over `pairs` random pairs. */
 double cb_cnn2vec_spearman(size_t n, cb_dist_fn dist, void *ctx, const float *embed, int dim, size_t pairs,
                            uint64_t seed);

@@ -34,7 +34,7 @@ static const size_t kind_vtable_min[CB_KIND_COUNT_] = {
     sizeof(cb_op_vt),
     sizeof(cb_mac_vt),
     sizeof(cb_memory_vt),
-    sizeof(cb_search_vt),
+    offsetof(cb_search_vt, flags), /* flags appended within 1.0 */
     sizeof(cb_trainer_vt),
     sizeof(cb_accel_vt),
 };

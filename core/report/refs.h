@@ -51,8 +51,9 @@ char *cb_report_find_manifest(const char *run_dir, const char *text);
 
 /* Fills r->refs from the references the manifest at manifest_path lists (nothing when it
  * lists none). Never fails: what went wrong is in r->refs.note or a reference's note. Needs
- * r->best (the normalizers are checked by re-scoring it). */
-void cb_report_references(struct cb_report *r, const char *manifest_path);
+ * r->best (the normalizers are checked by re-scoring it, after replaying the growths of the
+ * CNN hierarchy run_dir's database holds, so a grown best CNN is found). */
+void cb_report_references(struct cb_report *r, const char *manifest_path, const char *run_dir);
 
 void cb_report_refs_free(cb_report_refs *refs);
 

@@ -8,6 +8,7 @@
 #include "host/host.h"
 #include "report/refs.h"
 #include "report/report.h"
+#include "runner/candidates.h"
 #include "runner/study.h"
 #include "sim/accel_card.h"
 #include "util/util.h"
@@ -149,7 +150,27 @@ static void normalizers(cb_report *r, cb_study *st)
     free(res);
 }
 
-void cb_report_references(cb_report *r, const char *manifest_path)
+/* The growths of the run's CNN hierarchy (boshcode), replayed into st's pool. */
+static void replay_growth(cb_study *st, const char *run_dir, char *note, size_t len)
+{
+    char err[512];
+    cb_store *s = cb_store_open(run_dir, err, sizeof err);
+    if (!s)
+        return;
+    cb_growth_row *rows;
+    size_t n;
+    if (cb_store_growths(s, &rows, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            if (cb_candidates_grow(st, rows[i].level, rows[i].parents, rows[i].n, err, sizeof err) < 0) {
+                snprintf(note, len, "replaying growth %zu of the CNN hierarchy: %.400s", i + 1, err);
+                break;
+            }
+        cb_store_growth_free(rows, n);
+    }
+    cb_store_close(s);
+}
+
+void cb_report_references(cb_report *r, const char *manifest_path, const char *run_dir)
 {
     cb_report_refs *refs = &r->refs;
     cb_study st;
@@ -169,6 +190,7 @@ void cb_report_references(cb_report *r, const char *manifest_path)
         const cb_cnn_input *in = &st.m.cnn.input;
         shape_text(refs->study_input, sizeof refs->study_input, (long long)in->channels,
                    (long long)in->height, (long long)in->width);
+        replay_growth(&st, run_dir, refs->note, sizeof refs->note);
         if (r->best >= 0)
             normalizers(r, &st);
         refs->v = cb_xcalloc(mr->n, sizeof *refs->v);

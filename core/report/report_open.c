@@ -37,7 +37,7 @@ static void references(cb_report *r, const char *run_dir)
     if (r->best >= 0 && text && cb_report_text_has_references(text)) {
         char *path = cb_report_find_manifest(run_dir, text);
         if (path) {
-            cb_report_references(r, path);
+            cb_report_references(r, path, run_dir);
         } else {
             r->refs.declared = 1;
             snprintf(r->refs.note, sizeof r->refs.note,

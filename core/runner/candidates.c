@@ -80,6 +80,144 @@ static int build_cards(cb_study *st, cb_candidates *c, cb_diag *d)
     return CB_OK;
 }
 
+/* Brings the study's space up to date with the pool (after building or growing). */
+static void sync_modules(cb_study *st, cb_candidates *c)
+{
+    size_t old = c->n;
+    c->n = c->mods.n;
+    c->nets = c->mods.nets;
+    c->hashes = cb_xrealloc(c->hashes, (c->n + 1) * sizeof *c->hashes);
+    for (size_t i = 0; i < c->n; i++) /* nets moved: their hashes too */
+        c->hashes[i] = c->nets[i].g.hash;
+    if (c->sim_nets && c->n > old) {
+        c->sim_nets = cb_xrealloc(c->sim_nets, c->n * sizeof *c->sim_nets);
+        c->have_sim_net = cb_xrealloc(c->have_sim_net, c->n);
+        memset(c->have_sim_net + old, 0, c->n - old);
+    }
+    st->space.n_cnn = (int64_t)c->n;
+    st->space.cnn_hash = c->hashes;
+    st->space.cnn_embed = c->mods.embed;
+    st->space.cnn_level = c->mods.level;
+}
+
+static int grow_cb(void *ctx, int32_t level, const int64_t *parents, int n_parents, cb_error *e)
+{
+    cb_study *st = ctx;
+    char why[512];
+    int rc = cb_candidates_grow(st, level, parents, n_parents, why, sizeof why);
+    if (rc < 0) {
+        e->code = -rc;
+        e->plugin[0] = e->param[0] = '\0';
+        snprintf(e->msg, sizeof e->msg, "growing CNN level %d: %.460s", level, why);
+    }
+    return rc;
+}
+
+int cb_candidates_grow(cb_study *st, int32_t level, const int64_t *parents, int n_parents, char *why,
+                       size_t why_len)
+{
+    cb_candidates *c = st->cands;
+    if (!c || !c->from_modules) {
+        snprintf(why, why_len, "only a module space (cnn.space: modules) grows");
+        return -CB_EINVAL;
+    }
+    int rc = cb_candidates_modules_grow(&c->mods, level, parents, n_parents, why, why_len);
+    if (rc >= 0)
+        sync_modules(st, c);
+    return rc;
+}
+
+size_t cb_candidates_growth_count(const cb_candidates *c)
+{
+    return c && c->from_modules ? c->mods.n_events : 0;
+}
+
+const cb_growth *cb_candidates_growth_event(const cb_candidates *c, size_t i)
+{
+    return i < cb_candidates_growth_count(c) ? &c->mods.events[i] : NULL;
+}
+
+size_t cb_candidates_initial(const cb_candidates *c)
+{
+    return !c ? 0 : c->from_modules ? c->mods.n_initial : c->n;
+}
+
+typedef struct packer {
+    unsigned char *buf;
+    size_t len, cap;
+} packer;
+
+static void put(packer *p, const void *x, size_t n)
+{
+    cb_grow(&p->buf, 1, p->len + n, &p->cap);
+    memcpy(p->buf + p->len, x, n);
+    p->len += n;
+}
+
+void *cb_job_pack(const cb_study *st, const cb_job *job, size_t *len)
+{
+    packer p = {0};
+    put(&p, job, sizeof *job);
+    int64_t n = (int64_t)cb_candidates_growth_count(st->cands);
+    put(&p, &n, sizeof n);
+    for (int64_t i = 0; i < n; i++) {
+        const cb_growth *g = cb_candidates_growth_event(st->cands, (size_t)i);
+        int32_t head[2] = {g->level, g->n};
+        put(&p, head, sizeof head);
+        put(&p, g->parents, (size_t)g->n * sizeof *g->parents);
+    }
+    *len = p.len;
+    return p.buf;
+}
+
+int cb_job_unpack(cb_study *st, const void *payload, size_t len, cb_job *job, char *why, size_t why_len)
+{
+    const unsigned char *b = payload;
+    int64_t n;
+    if (len < sizeof *job + sizeof n) {
+        snprintf(why, why_len, "malformed job (%zu bytes)", len);
+        return CB_EINVAL;
+    }
+    memcpy(job, b, sizeof *job);
+    memcpy(&n, b + sizeof *job, sizeof n);
+    size_t at = sizeof *job + sizeof n, have = cb_candidates_growth_count(st->cands);
+    if (n < (int64_t)have) {
+        snprintf(why, why_len, "the job carries %lld growths of the CNN pool, this worker has made %zu",
+                 (long long)n, have);
+        return CB_EINVAL;
+    }
+    int64_t *parents = NULL;
+    for (int64_t i = 0; i < n; i++) {
+        int32_t head[2];
+        if (len - at < sizeof head)
+            break;
+        memcpy(head, b + at, sizeof head);
+        at += sizeof head;
+        size_t bytes = (size_t)(head[1] > 0 ? head[1] : 0) * sizeof *parents;
+        if (head[1] < 1 || len - at < bytes) {
+            at = len + 1;
+            break;
+        }
+        if ((size_t)i >= have) {
+            parents = cb_xrealloc(parents, bytes);
+            memcpy(parents, b + at, bytes);
+            char w[400];
+            if (cb_candidates_grow(st, head[0], parents, head[1], w, sizeof w) < 0) {
+                snprintf(why, why_len, "replaying growth %lld of the CNN pool: %s", (long long)i, w);
+                free(parents);
+                return CB_EINVAL;
+            }
+        }
+        at += bytes;
+    }
+    free(parents);
+    if (at != len) {
+        snprintf(why, why_len, "malformed job (%zu bytes; its growth log is cut or too long)", len);
+        return CB_EINVAL;
+    }
+    return CB_OK;
+}
+
 static int build_modules(cb_study *st, cb_candidates *c, cb_diag *d)
 {
     /* Workers only train and simulate: they need the graphs, not the embedding. */
@@ -87,14 +225,12 @@ static int build_modules(cb_study *st, cb_candidates *c, cb_diag *d)
     c->from_modules = true;
     if (cb_candidates_modules_build(&st->m, &st->reg, embed, &c->mods, d))
         return CB_EINVAL;
-    c->n = c->mods.n;
-    c->nets = c->mods.nets;
-    c->hashes = cb_xcalloc(c->n + 1, sizeof *c->hashes);
-    for (size_t i = 0; i < c->n; i++)
-        c->hashes[i] = c->nets[i].g.hash;
+    sync_modules(st, c);
     st->space.dim_cnn = embed ? c->mods.dim : 0;
-    st->space.cnn_embed = c->mods.embed;
-    st->space.cnn_level = c->mods.level;
+    if (c->mods.lazy) { /* boshcode grows the finer levels as it reaches them */
+        st->space.grow = grow_cb;
+        st->space.grow_ctx = st;
+    }
     return CB_OK;
 }
 
@@ -163,6 +299,10 @@ void cb_candidates_describe(const cb_candidates *c, FILE *out)
         return;
     fprintf(out, "  pool         %zu distinct CNNs sampled from %s (%zu did not build)\n", c->n,
             c->mods.sp && c->mods.sp->name ? c->mods.sp->name : "the space file", c->mods.invalid);
+    if (c->mods.lazy)
+        fprintf(out, "  levels       the coarsest built (%zu CNNs); each finer level grown from the search's "
+                "best CNNs of the level before (%zu growth%s so far)\n", c->mods.n_initial, c->mods.n_events,
+                c->mods.n_events == 1 ? "" : "s");
     if (c->mods.embed)
         fprintf(out, "  CNN2vec      d=%d on %zu GED pairs: Spearman rho %.3f, RMSE %.3g\n", c->mods.dim,
                 c->mods.pairs, c->mods.rho, c->mods.rmse);

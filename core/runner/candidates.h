@@ -25,6 +25,26 @@ const struct cb_sim_net *cb_candidates_sim_net(cb_candidates *c, int64_t i, char
 /* Prints what a validation should say of the pool (module spaces: size, CNN2vec quality). */
 void cb_candidates_describe(const cb_candidates *c, FILE *out);
 
+/* Growing the hierarchy (module spaces under boshcode; see candidates_modules.c): grows level
+ * from parents and brings the study's cb_space up to date (n_cnn, embeddings, hashes, levels);
+ * this is the space's grow callback, also used to replay a logged growth (resume, workers).
+ * Returns how many CNNs were added (>= 0), or -CB_EINVAL / -CB_EFAIL with why filled. */
+int cb_candidates_grow(cb_study *st, int32_t level, const int64_t *parents, int n_parents, char *why,
+                       size_t why_len);
+/* The growth log: how many growths happened, and the i-th (NULL out of range). */
+size_t cb_candidates_growth_count(const cb_candidates *c);
+const struct cb_growth *cb_candidates_growth_event(const cb_candidates *c, size_t i);
+/* Candidates built at start, before any growth. */
+size_t cb_candidates_initial(const cb_candidates *c);
+
+/* A job as it travels to a worker: the cb_job, then the growth log (an int64 count, then per
+ * growth an int32 level, an int32 count and the int64 parents), so that a worker grows its pool
+ * as the coordinator did before it looks the pair's CNN up. Malloc'd; *len its size. */
+void *cb_job_pack(const cb_study *st, const cb_job *job, size_t *len);
+/* The worker's side: reads the job and replays the growths it has not seen yet. CB_OK, or
+ * CB_EINVAL with why filled (malformed payload, a growth that fails). */
+int cb_job_unpack(cb_study *st, const void *payload, size_t len, cb_job *job, char *why, size_t why_len);
+
 /* Multiply-accumulates of candidate i for one image (0 when out of range). */
 uint64_t cb_candidates_macs(cb_candidates *c, int64_t i);
 

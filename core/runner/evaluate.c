@@ -139,7 +139,7 @@ int cb_study_simulate(cb_study *st, const cb_pair *p, cb_sim_report *out, char *
 }
 
 /* Normalizers: each cost's maximum over the space, estimated once per study from the largest
- * candidate (most MACs) on the smallest and the largest accelerator of the space, with the
+ * candidate built at start (most MACs) on the smallest and the largest accelerator of the space, with the
  * first memory. Every process computes the same numbers, and a resumed run gets them again. */
 static void normalizers(cb_study *st)
 {
@@ -147,7 +147,9 @@ static void normalizers(cb_study *st)
         return;
     int64_t best = 0;
     uint64_t most = 0;
-    for (int64_t i = 0; i < st->space.n_cnn; i++) {
+    /* the candidates built at start: a pool grown later (boshcode's levels) keeps its normalizers */
+    int64_t n = (int64_t)cb_candidates_initial(st->cands);
+    for (int64_t i = 0; i < n; i++) {
         uint64_t macs = cb_candidates_macs(st->cands, i);
         if (macs >= most) {
             most = macs;

@@ -4,9 +4,13 @@
  * the finished evaluation. A pending pair asked before the latest snapshot is known to the
  * restored search as pending, so it is evaluated again; one asked after it is forgotten (the
  * restored search will ask it again). With one worker and a deterministic search, a resumed
- * run therefore ends exactly as an uninterrupted one. */
+ * run therefore ends exactly as an uninterrupted one. The growths of a module space's CNN
+ * hierarchy (boshcode) are recorded as they happen, tagged with the latest snapshot; a resume
+ * replays those its snapshot knows of before it loads the state, and each job carries the
+ * growth log so that every worker's pool matches the coordinator's. */
 #include "runner/run.h"
 #include "runner/candidates.h"
+#include "runner/candidates_modules.h"
 #include "host/host.h"
 #include "runner/workers.h"
 #include "util/util.h"
@@ -52,6 +56,7 @@ typedef struct loop {
     bool tty;
     struct flight { int64_t id; cb_pair pair; } *flight; /* pairs in the workers' hands */
     size_t n_flight, cap_flight;
+    size_t growth_saved;    /* growths of the CNN hierarchy already in the store */
 } loop;
 
 static double now_s(void)
@@ -137,7 +142,69 @@ static int submit(loop *l, int64_t id, const cb_pair *p)
     if (hash)
         cb_store_acc_get(l->store, hash, &job.accuracy, &job.acc_std, &hit);
     job.has_accuracy = hit;
-    return cb_workers_submit(l->workers, id, &job, sizeof job);
+    size_t len;
+    void *payload = cb_job_pack(l->st, &job, &len); /* with the growth log: the worker grows as we did */
+    int rc = cb_workers_submit(l->workers, id, payload, len);
+    free(payload);
+    return rc;
+}
+
+/* Records the growths the search made since the last call, tagged with the latest snapshot: a
+ * resume from that snapshot drops them (the restored search grows again), one from a later
+ * snapshot replays them. */
+static int save_growth(loop *l, char *err, size_t len)
+{
+    for (size_t n = cb_candidates_growth_count(l->st->cands); l->growth_saved < n; l->growth_saved++) {
+        const cb_growth *g = cb_candidates_growth_event(l->st->cands, l->growth_saved);
+        if (cb_store_add_growth(l->store, g->level, g->parents, g->n, l->state_id) < 0) {
+            char why[600];
+            snprintf(err, len, "cannot record a growth of the CNN hierarchy: %s",
+                     cb_store_last_error(l->store, why, sizeof why));
+            return CB_EFAIL;
+        }
+    }
+    return CB_OK;
+}
+
+/* Resume: the growths the saved search state knows of, replayed in order before the state is
+ * loaded, so indices, hashes and embeddings are those of the stopped run; the search is then
+ * started again on the grown space. */
+static int replay_growth(loop *l, char *err, size_t len)
+{
+    int64_t sid;
+    void *state;
+    size_t n_state;
+    cb_store_latest_state(l->store, &sid, &state, &n_state);
+    free(state);
+    if (cb_store_drop_growth_after(l->store, sid) < 0) {
+        snprintf(err, len, "cannot drop the growths made after the last saved search state");
+        return CB_EFAIL;
+    }
+    cb_growth_row *rows;
+    size_t n;
+    if (cb_store_growths(l->store, &rows, &n)) {
+        snprintf(err, len, "cannot read the growths of the CNN hierarchy");
+        return CB_EFAIL;
+    }
+    int rc = CB_OK;
+    for (size_t i = 0; i < n && rc == CB_OK; i++) {
+        char why[512];
+        if (cb_candidates_grow(l->st, rows[i].level, rows[i].parents, rows[i].n, why, sizeof why) < 0) {
+            snprintf(err, len, "cannot replay growth %zu of the CNN hierarchy (level %d): %s", i + 1,
+                     rows[i].level, why);
+            rc = CB_EFAIL;
+        }
+    }
+    cb_store_growth_free(rows, n);
+    l->growth_saved = n;
+    if (rc == CB_OK && n > 0) {
+        cb_diag d;
+        if (cb_study_restart_search(l->st, &d)) {
+            snprintf(err, len, "%s", d.msg);
+            rc = CB_EFAIL;
+        }
+    }
+    return rc;
 }
 
 static int ask_more(loop *l, char *err, size_t len)
@@ -154,7 +221,10 @@ static int ask_more(loop *l, char *err, size_t len)
         int got = 0;
         cb_error e;
         memset(&e, 0, sizeof e);
-        if (l->search->ask(l->st->search.self, want, pairs, &got, &e) != CB_OK) {
+        int arc = l->search->ask(l->st->search.self, want, pairs, &got, &e);
+        if (save_growth(l, err, len))
+            return CB_EFAIL;
+        if (arc != CB_OK) {
             snprintf(err, len, "search plugin '%s': %s", l->st->search.plugin->name, e.msg);
             return CB_EFAIL;
         }
@@ -341,6 +411,8 @@ int cb_run(cb_study *st, const cb_run_opts *o, cb_run_summary *sum, char *err, s
     l.started = now_s();
     const char *dir = o->out_dir ? o->out_dir : st->m.output.path;
     int rc = open_store(&l, dir, err, err_len);
+    if (rc == CB_OK && o->resume)
+        rc = replay_growth(&l, err, err_len);
     if (rc == CB_OK && o->resume)
         rc = restore(&l, err, err_len);
     if (rc == CB_OK && l.state_id == 0) {

@@ -233,6 +233,16 @@ static void destroy(cb_instance *inst)
     cb_host_free(inst->host);
 }
 
+int cb_study_restart_search(cb_study *st, cb_diag *d)
+{
+    cb_diag_clear(d);
+    destroy(&st->search);
+    memset(&st->search, 0, sizeof st->search);
+    if (instantiate(st, &st->m.search.ref, &st->search, d) || start_search(st, d))
+        return d->code ? d->code : CB_EFAIL;
+    return CB_OK;
+}
+
 void cb_study_close(cb_study *st)
 {
     destroy(&st->search);

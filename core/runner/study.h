@@ -65,6 +65,10 @@ typedef struct cb_study {
 int cb_study_open(const char *path, int role, cb_study *st, cb_diag *d);
 void cb_study_close(cb_study *st);
 
+/* The coordinator's search made again and started on the space as it is now (after a resume
+ * replayed the growths of the CNN hierarchy, which the first start did not see). */
+int cb_study_restart_search(cb_study *st, cb_diag *d);
+
 /* The graph hash of candidate i (for the store and the accuracy cache). */
 const char *cb_study_cnn_hash(const cb_study *st, int64_t i);
 

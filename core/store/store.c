@@ -40,7 +40,10 @@ static const char *schema =
     "CREATE TABLE IF NOT EXISTS accuracy_cache(cnn_hash TEXT PRIMARY KEY, accuracy REAL NOT NULL,"
     "  acc_std REAL NOT NULL, seconds REAL, checkpoint TEXT);"
     "CREATE TABLE IF NOT EXISTS curves(cnn_hash TEXT NOT NULL, epoch INTEGER NOT NULL, loss REAL,"
-    "  accuracy REAL, val_accuracy REAL, PRIMARY KEY(cnn_hash, epoch));";
+    "  accuracy REAL, val_accuracy REAL, PRIMARY KEY(cnn_hash, epoch));"
+    "CREATE TABLE IF NOT EXISTS growth(id INTEGER PRIMARY KEY, level INTEGER NOT NULL,"
+    "  parents TEXT NOT NULL, state_id INTEGER NOT NULL,"
+    "  created TEXT NOT NULL DEFAULT (datetime('now')));";
 
 static int fail(char *err, size_t len, const char *what, const char *detail)
 {
@@ -449,6 +452,76 @@ int cb_store_drop_pending_after(cb_store *s, int64_t state_id)
 {
     sqlite3_stmt *st;
     sqlite3_prepare_v2(s->db, "DELETE FROM evaluations WHERE status=0 AND state_id>=?", -1, &st, NULL);
+    sqlite3_bind_int64(st, 1, state_id);
+    int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(s->db) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+int64_t cb_store_add_growth(cb_store *s, int32_t level, const int64_t *parents, int n, int64_t state_id)
+{
+    char *text = cb_xmalloc((size_t)(n > 0 ? n : 0) * 22 + 1);
+    size_t at = 0;
+    text[0] = '\0';
+    for (int i = 0; i < n; i++)
+        at += (size_t)sprintf(text + at, "%s%lld", i ? "," : "", (long long)parents[i]);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(s->db, "INSERT INTO growth(level, parents, state_id) VALUES(?, ?, ?)", -1, &st, NULL);
+    sqlite3_bind_int(st, 1, level);
+    sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, state_id);
+    int64_t id = sqlite3_step(st) == SQLITE_DONE ? sqlite3_last_insert_rowid(s->db) : -1;
+    if (id < 0)
+        snprintf(s->last_error, sizeof s->last_error, "%s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    free(text);
+    return id;
+}
+
+int cb_store_growths(cb_store *s, cb_growth_row **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    size_t cap = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, level, parents, state_id FROM growth ORDER BY id", -1, &st, NULL))
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        cb_grow(rows, sizeof **rows, *n + 1, &cap);
+        cb_growth_row *r = &(*rows)[(*n)++];
+        memset(r, 0, sizeof *r);
+        r->id = sqlite3_column_int64(st, 0);
+        r->level = sqlite3_column_int(st, 1);
+        r->state_id = sqlite3_column_int64(st, 3);
+        const char *t = (const char *)sqlite3_column_text(st, 2);
+        size_t commas = 0;
+        for (const char *c = t ? t : ""; *c; c++)
+            commas += *c == ',';
+        r->parents = cb_xcalloc(commas + 2, sizeof *r->parents);
+        for (const char *c = t ? t : ""; *c;) {
+            char *end;
+            long long v = strtoll(c, &end, 10);
+            if (end == c)
+                break;
+            r->parents[r->n++] = v;
+            c = *end == ',' ? end + 1 : end;
+        }
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+void cb_store_growth_free(cb_growth_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].parents);
+    free(rows);
+}
+
+int cb_store_drop_growth_after(cb_store *s, int64_t state_id)
+{
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(s->db, "DELETE FROM growth WHERE state_id>=?", -1, &st, NULL);
     sqlite3_bind_int64(st, 1, state_id);
     int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(s->db) : -1;
     sqlite3_finalize(st);

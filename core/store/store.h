@@ -86,6 +86,23 @@ int cb_store_each_layer(cb_store *s, int (*fn)(void *ctx, int64_t eval_id, int l
  * them again) and returns how many it deleted. */
 int cb_store_drop_pending_after(cb_store *s, int64_t state_id);
 
+/* The growths of a module space's CNN hierarchy (boshcode): level grown from parents, in the
+ * order they happened, each tagged with the snapshot that was latest when it happened. */
+typedef struct cb_growth_row {
+    int64_t id, state_id;
+    int32_t level;
+    int n;
+    int64_t *parents; /* malloc'd */
+} cb_growth_row;
+/* Records one growth; returns its id (> 0), or -1. */
+int64_t cb_store_add_growth(cb_store *s, int32_t level, const int64_t *parents, int n, int64_t state_id);
+/* Every growth in order; *rows malloc'd, free them with cb_store_growth_free. */
+int cb_store_growths(cb_store *s, cb_growth_row **rows, size_t *n);
+void cb_store_growth_free(cb_growth_row *rows, size_t n);
+/* Resume: deletes the growths made after snapshot state_id (the restored search, which does not
+ * know them, will grow again) and returns how many it deleted. */
+int cb_store_drop_growth_after(cb_store *s, int64_t state_id);
+
 /* Caches. *hit = 1 when found. */
 int cb_store_acc_get(cb_store *s, const char *cnn_hash, double *acc, double *acc_std, int *hit);
 int cb_store_acc_put(cb_store *s, const char *cnn_hash, double acc, double acc_std, double seconds,

@@ -243,7 +243,7 @@ static int random_load(void *self, const void *buf, size_t len, cb_error *e)
 }
 
 static const cb_search_vt random_vt = {sizeof(cb_search_vt), random_start, random_ask, random_tell,
-                                       random_save, random_load};
+                                       random_save, random_load, 0};
 static const cb_plugin random_plugin = {sizeof(cb_plugin), CB_KIND_SEARCH, "random", "1.0.0",
                                         "uniform random pairs over the joint space, never repeated",
                                         random_params, (cb_fn)random_create, random_destroy, &random_vt};

@@ -70,7 +70,8 @@ kill -INT $pid 2>/dev/null
 wait $pid
 first=$?
 if [ $first = 0 ] || [ $first = 1 ] || [ $first = 130 ]; then ok; else bad "modules run: exit $first after SIGINT"; cat "$tmp/err1" >&2; fi
-if grep -q "pool .*12 distinct CNNs" "$tmp/err1"; then ok; else bad "modules run: no pool line"; cat "$tmp/err1" >&2; fi
+# boshcode: only the coarsest level (12 / 2 levels) is built at start, the finer one is grown
+if grep -q "pool .*6 distinct CNNs" "$tmp/err1"; then ok; else bad "modules run: no pool line"; cat "$tmp/err1" >&2; fi
 if "$cb" run "$tmp/mod.yaml" --resume >"$tmp/out2" 2>"$tmp/err2"; then ok; else bad "modules run: resume failed"; cat "$tmp/err2" >&2; fi
 rows=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from evaluations where finished is not null and error is null').fetchone()[0])" "$tmp/run/codebench.db" 2>/dev/null || echo 0)
 if [ "$rows" = 8 ]; then ok; else bad "modules run: $rows finished evaluations, expected the budget of 8"; cat "$tmp/err2" >&2; fi
@@ -78,6 +79,65 @@ if grep -q "best pair: cnn" "$tmp/out2"; then ok; else bad "modules run: no best
 # Its HTML report renders in headless Chromium with a clean console (skips without Chromium).
 if sh tests/report/chromium-check.sh "$tmp/run/report" >"$tmp/chromium" 2>&1; then ok; else bad "report: $(cat "$tmp/chromium")"; fi
 cat "$tmp/chromium"
+
+# boshcode grows the finer level from its best CNNs of the coarse one: one accelerator per CNN,
+# so the 4 coarse CNNs are used up after 4 pairs and the last 4 are on grown CNNs, evaluated
+# by two workers that grow their pools from each job's growth log. Then the same study on one
+# worker, stopped with SIGINT after the growth and resumed: it replays the growth from the
+# database, so it ends with the very pairs (index and graph hash) of an uninterrupted run.
+grow_manifest() { # $1 run folder
+    cat <<YAML
+codebench: 1
+name: grow-e2e
+seed: 4
+plugin_path: [$plugins]
+cnn:
+  input: {channels: 1, height: 28, width: 28}
+  classes: 10
+  space: modules
+  space_file: $space
+  candidates: 8
+accelerator:
+  mac: [mac1]
+  memory: [{plugin: dram, params: {banks: 16, ranks: 2, channels: 2}}]
+  axes: {p_ib: [1], p_if: [1], p_ix: [2], p_iy: [2], p_of: [1], p_k: [3], batch: [1], act_buffer_mb: [1],
+         weight_buffer_mb: [1], mask_buffer_mb: [1]}
+search: {plugin: boshcode, params: {grow_parents: 2}, budget: 8, batch: 2}
+trainer:
+  plugin: native
+  params: {train_subset: 256, test_subset: 128, epochs: 1, batch: 64, threads: 1}
+workers: {count: 2, timeout_s: 300}
+output: {dir: $1, report: false}
+YAML
+}
+sqlq() { python3 -c "import sqlite3,sys; print('\n'.join('|'.join(str(x) for x in r) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))" "$@" 2>/dev/null; }
+grow_manifest "$tmp/g2" >"$tmp/g2.yaml"
+if "$cb" run "$tmp/g2.yaml" --workers 2 >"$tmp/g2.out" 2>"$tmp/g2.err"; then ok; else bad "grow run failed"; cat "$tmp/g2.err" >&2; fi
+g=$(sqlq "$tmp/g2/codebench.db" "select level, length(parents) - length(replace(parents, ',', '')) + 1 from growth")
+if [ "$g" = "0|2" ]; then ok; else bad "grow run: growth log '$g', expected level 0 from 2 parents"; fi
+grown=$(sqlq "$tmp/g2/codebench.db" "select count(*) from evaluations where cnn >= 4 and level = 0 and status = 1")
+if [ "${grown:-0}" -ge 1 ]; then ok; else bad "grow run: no grown CNN evaluated by the workers"; cat "$tmp/g2.err" >&2; fi
+grow_manifest "$tmp/gref" >"$tmp/gref.yaml"
+"$cb" run "$tmp/gref.yaml" --workers 1 --quiet >/dev/null 2>"$tmp/gref.err" || { bad "grow reference run failed"; cat "$tmp/gref.err" >&2; }
+grow_manifest "$tmp/gint" >"$tmp/gint.yaml"
+"$cb" run "$tmp/gint.yaml" --workers 1 >/dev/null 2>"$tmp/gint.err" &
+pid=$!
+for _ in $(seq 1 600); do
+    n=$(grep -c '^codebench: \[' "$tmp/gint.err" 2>/dev/null || true)
+    [ "${n:-0}" -ge 5 ] && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.01
+done
+kill -INT $pid 2>/dev/null
+wait $pid
+"$cb" run "$tmp/gint.yaml" --workers 1 --resume >/dev/null 2>"$tmp/gint2.err" || { bad "grow resume failed"; cat "$tmp/gint2.err" >&2; }
+q="select cnn, cnn_hash, level from evaluations where status = 1 order by cnn"
+a=$(sqlq "$tmp/gref/codebench.db" "$q")
+b=$(sqlq "$tmp/gint/codebench.db" "$q")
+if [ -n "$a" ] && [ "$a" = "$b" ]; then ok; else bad "grow: the resumed study's pairs differ from the uninterrupted one's"; echo "$a" >&2; echo "--" >&2; echo "$b" >&2; cat "$tmp/gint2.err" >&2; fi
+n=$(grep -c '^codebench: \[' "$tmp/gint.err")
+if [ "$n" -ge 8 ] || grep -q "levels .*(1 growth so far)" "$tmp/gint2.err"; then ok; else bad "grow: the resume did not replay the growth"; cat "$tmp/gint2.err" >&2; fi
+echo "grow: $n results before SIGINT; $(grep 'resuming' "$tmp/gint2.err")"
 
 # A NAS-Bench-101 study: the table's cells on the skeleton, accuracies from the table trainer,
 # which must be the table's own figures for each cell's key.

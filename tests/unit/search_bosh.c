@@ -20,7 +20,8 @@ typedef int (*code_create_fn)(const cb_host *, cb_error *, void **, int64_t n_in
                               double alpha_p, double beta_p, int64_t restarts, int64_t gobi_iters,
                               double gobi_lr, double tol, int64_t patience, int64_t epochs,
                               int64_t mc_samples, int64_t pool, int first_order_only,
-                              int no_heteroscedastic, int mode, int64_t aleatoric_queries);
+                              int no_heteroscedastic, int mode, int64_t aleatoric_queries,
+                              int64_t grow_parents);
 
 /* small settings so that a test stays well under a second */
 typedef struct opts {
@@ -38,7 +39,7 @@ static int create(su_inst *in, const opts *o, cb_error *e)
     if (o->code)
         return ((code_create_fn)in->pl->create)(in->h, e, &in->self, 6, 0.5, 0.5, o->alpha_p, o->beta_p, 2, 30,
                                                 0.1, 1e-4, o->patience, 15, 5, 800, o->first_order,
-                                                o->no_hetero, o->mode, o->aleatoric);
+                                                o->no_hetero, o->mode, o->aleatoric, 10);
     return ((nas_create_fn)in->pl->create)(in->h, e, &in->self, 6, 0.5, 0.5, o->alpha_p, o->beta_p, 2, 30, 0.1,
                                            1e-4, o->patience, 15, 5, 800, o->first_order, o->no_hetero);
 }

@@ -1,14 +1,17 @@
 /* tests/unit/search_levels.c: the CNN hierarchy in the bosh plugins (plugins/search/bosh.so)
  * and the search kit: with cb_space.cnn_level set, proposals come from the coarsest level until
  * the search converges there (or uses the level up), then from each finer level in turn; each
- * pair carries its level; a search saved at one level resumes at it; and the kit's restricted
- * grid (draws, enumeration, snaps) never leaves the level. */
+ * pair carries its level; a search saved at one level resumes at it; the kit's restricted
+ * grid (draws, enumeration, snaps) never leaves the level; and where the space grows its levels
+ * (cb_space.grow), boshcode grows the next one from the best CNNs of the level it leaves (a fake
+ * host records the call), fails clearly when growing fails, and resumes across a growth. */
 #include "host/host.h"
 #include "search_util.h"
 
 #include <codebench/searchkit.h>
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +19,8 @@ typedef int (*code_create_fn)(const cb_host *, cb_error *, void **, int64_t n_in
                               double alpha_p, double beta_p, int64_t restarts, int64_t gobi_iters,
                               double gobi_lr, double tol, int64_t patience, int64_t epochs,
                               int64_t mc_samples, int64_t pool, int first_order_only,
-                              int no_heteroscedastic, int mode, int64_t aleatoric_queries);
+                              int no_heteroscedastic, int mode, int64_t aleatoric_queries,
+                              int64_t grow_parents);
 
 typedef struct opts {
     double alpha_p, beta_p;
@@ -32,7 +36,7 @@ static void make(su_inst *in, su_space *s, void *ctx)
     cb_error e;
     memset(&e, 0, sizeof e);
     int rc = ((code_create_fn)in->pl->create)(in->h, &e, &in->self, 6, 0.5, 0.5, o->alpha_p, o->beta_p, 2, 30,
-                                              0.1, 1e-4, o->patience, 15, 5, 800, 0, 0, 0, o->aleatoric);
+                                              0.1, 1e-4, o->patience, 15, 5, 800, 0, 0, 0, o->aleatoric, 10);
     su_started(in, rc, &e, &s->sp);
 }
 
@@ -154,5 +158,214 @@ Test(search_levels, the_kit_keeps_to_the_level)
     cb_pairset_free(&asked);
     cb_skit_free(&k);
     free(lv);
+    su_space_free(&s);
+}
+
+/* ---- a space that grows its levels (cb_space.grow) -------------------------------------------
+ * The fake host keeps all of a su_space's CNNs but shows only the first n_cnn; grow() shows the
+ * next `add` ones at the level asked for, moving the level and embedding arrays (as the runner's
+ * pool may), and records its arguments. */
+typedef struct fake_grow {
+    su_space *s;
+    int calls, add;
+    int32_t level;
+    int64_t parents[64];
+    int n_parents;
+    double told_y[64];  /* per CNN of the starting level: its best result, -1: none */
+} fake_grow;
+
+static int fake_grow_cb(void *ctx, int32_t level, const int64_t *parents, int n_parents, cb_error *e)
+{
+    fake_grow *f = ctx;
+    su_space *s = f->s;
+    f->calls++;
+    f->level = level;
+    f->n_parents = n_parents < 64 ? n_parents : 64;
+    memcpy(f->parents, parents, (size_t)f->n_parents * sizeof *parents);
+    int64_t n = s->sp.n_cnn, m = n + f->add;
+    int32_t *lv = malloc((size_t)m * sizeof *lv);
+    memcpy(lv, s->sp.cnn_level, (size_t)n * sizeof *lv);
+    for (int64_t i = n; i < m; i++)
+        lv[i] = level;
+    free((void *)s->sp.cnn_level);
+    s->sp.cnn_level = lv;
+    float *emb = malloc((size_t)m * 16 * sizeof *emb); /* the rows were made up front: move them */
+    memcpy(emb, s->embed, (size_t)m * 16 * sizeof *emb);
+    free(s->embed);
+    s->embed = emb;
+    s->sp.cnn_embed = emb;
+    s->sp.n_cnn = m;
+    (void)e;
+    return f->add;
+}
+
+/* y = a distinct performance per CNN, so "the best CNNs" are well defined */
+static double cnn_y(int64_t cnn)
+{
+    return 0.05 + 0.9 * (double)((cnn * 7) % 20) / 20.0;
+}
+
+static void grow_space(su_space *s, fake_grow *f, int64_t n_start, int add)
+{
+    su_space_make(s, 60, 2, 0, 45);
+    int32_t *lv = malloc((size_t)n_start * sizeof *lv);
+    for (int64_t i = 0; i < n_start; i++)
+        lv[i] = 1; /* the coarse level; level 0 is grown */
+    s->sp.cnn_level = lv;
+    s->sp.n_cnn = n_start;
+    memset(f, 0, sizeof *f);
+    f->s = s;
+    f->add = add;
+    for (int i = 0; i < 64; i++)
+        f->told_y[i] = -1;
+    s->sp.grow = fake_grow_cb;
+    s->sp.grow_ctx = f;
+}
+
+/* The expected parents: distinct CNNs by their best told result, best first, ties the lower. */
+static int best_told(const fake_grow *f, int64_t n_start, int k, int64_t *out)
+{
+    int n = 0;
+    for (int64_t c = 0; c < n_start; c++)
+        if (f->told_y[c] >= 0)
+            out[n++] = c;
+    for (int i = 1; i < n; i++) /* insertion sort: y descending, index ascending */
+        for (int j = i; j > 0 && (f->told_y[out[j]] > f->told_y[out[j - 1]]); j--) {
+            int64_t t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    return n < k ? n : k;
+}
+
+static void make_k4(su_inst *in, su_space *s, void *ctx)
+{
+    const opts *o = ctx;
+    memset(in, 0, sizeof *in);
+    in->pl = su_plugin("bosh", "boshcode");
+    in->h = cb_host_new("boshcode");
+    cb_error e;
+    memset(&e, 0, sizeof e);
+    int rc = ((code_create_fn)in->pl->create)(in->h, &e, &in->self, 6, 0.5, 0.5, o->alpha_p, o->beta_p, 2, 30,
+                                              0.1, 1e-4, o->patience, 15, 5, 800, 0, 0, 0, o->aleatoric, 4);
+    su_started(in, rc, &e, &s->sp);
+}
+
+Test(search_levels, leaving_a_level_grows_the_next_from_its_best_cnns)
+{
+    su_space s;
+    fake_grow f;
+    grow_space(&s, &f, 20, 15);
+    opts o = {0, 0, 5, 0}; /* GOBI only after the start: converges on the coarse level */
+    su_inst in;
+    make_k4(&in, &s, &o);
+    cb_pair p;
+    int total = 0, fine = 0;
+    while (su_ask(&in, &s, 1, &p) == 1) {
+        if (f.calls == 0) {
+            cr_assert(p.level == 1 && p.cnn < 20, "before growing: pair %d on CNN %lld", total, (long long)p.cnn);
+        } else {
+            cr_assert(p.level == 0 && p.cnn >= 20 && p.cnn < 35, "after growing: pair %d on CNN %lld level %d",
+                      total, (long long)p.cnn, p.level);
+            fine++;
+        }
+        cb_metrics m = {.size = sizeof m, .status = CB_EVAL_OK, .performance = cnn_y(p.cnn)};
+        cb_error e;
+        cr_assert(in.vt->tell(in.self, &p, &m, &e) == CB_OK);
+        if (f.calls == 0 && m.performance > f.told_y[p.cnn])
+            f.told_y[p.cnn] = m.performance;
+        cr_assert(++total < 200, "the search never converged");
+    }
+    cr_assert(f.calls == 1, "grow called %d times", f.calls);
+    cr_assert(f.level == 0, "grew level %d", f.level);
+    int64_t want[64];
+    int k = best_told(&f, 20, 4, want);
+    cr_assert(k == 4 && f.n_parents == 4, "%d parents, %d CNNs told", f.n_parents, k);
+    for (int i = 0; i < k; i++)
+        cr_assert(f.parents[i] == want[i], "parent %d: CNN %lld, the %d-th best told is %lld", i,
+                  (long long)f.parents[i], i, (long long)want[i]);
+    cr_assert(fine > 0, "no proposal from the grown level");
+    su_drop(&in);
+    free((void *)s.sp.cnn_level);
+    s.sp.cnn_level = NULL;
+    su_space_free(&s);
+}
+
+Test(search_levels, a_growth_that_adds_nothing_is_not_asked_again)
+{ /* every crossover invalid or known: once the level is used up the search has nothing to
+   * propose, and the host keeps asking; grow (crossovers and GED for the host) is not called
+   * again on every ask */
+    su_space s;
+    fake_grow f;
+    grow_space(&s, &f, 3, 0);
+    opts o = {0.2, 0.2, 0, 0}; /* the level is used up after 3 x 20 pairs */
+    su_inst in;
+    make_k4(&in, &s, &o);
+    cb_pair p[4];
+    int got = 0, told = 0;
+    cb_error e;
+    memset(&e, 0, sizeof e);
+    for (int t = 0; t < 100; t++) {
+        cr_assert(in.vt->ask(in.self, 1, p, &got, &e) == CB_OK, "%s", e.msg);
+        if (got == 1) {
+            cr_assert(p[0].level == 1, "a pair at level %d", p[0].level);
+            su_tell(&in, &s, &p[0]);
+            told++;
+        }
+    }
+    cr_assert(told == 60, "%d pairs told", told);
+    cr_assert(f.calls == 1, "grow called %d times", f.calls);
+    su_drop(&in);
+    free((void *)s.sp.cnn_level);
+    s.sp.cnn_level = NULL;
+    su_space_free(&s);
+}
+
+static int failing_grow(void *ctx, int32_t level, const int64_t *parents, int n_parents, cb_error *e)
+{
+    (void)ctx, (void)parents, (void)n_parents;
+    snprintf(e->msg, sizeof e->msg, "level %d refused by the test", level);
+    e->code = CB_EINVAL;
+    return -CB_EINVAL;
+}
+
+Test(search_levels, a_failed_growth_is_an_error_naming_the_parameter)
+{
+    su_space s;
+    fake_grow f;
+    grow_space(&s, &f, 3, 10);
+    s.sp.grow = failing_grow;
+    opts o = {0.2, 0.2, 0, 0}; /* the level is used up after 3 x 20 pairs */
+    su_inst in;
+    make_k4(&in, &s, &o);
+    cb_pair p[64];
+    int got = 0, rc = CB_OK;
+    cb_error e;
+    memset(&e, 0, sizeof e);
+    for (int t = 0; t < 100 && rc == CB_OK; t++) {
+        rc = in.vt->ask(in.self, 1, p, &got, &e);
+        if (rc == CB_OK && got == 1)
+            su_tell(&in, &s, &p[0]);
+    }
+    cr_assert(rc != CB_OK, "ask() went on although grow failed");
+    cr_assert(strstr(e.msg, "grow_parents") && strstr(e.msg, "refused by the test"), "%s", e.msg);
+    su_drop(&in);
+    free((void *)s.sp.cnn_level);
+    s.sp.cnn_level = NULL;
+    su_space_free(&s);
+}
+
+/* Saved before and after the growth: a fresh instance started on the grown space (a resume
+ * replays the growth first) proposes what the original goes on to propose. */
+Test(search_levels, resumes_across_a_growth)
+{
+    su_space s;
+    fake_grow f;
+    grow_space(&s, &f, 2, 18);
+    opts o = {0.2, 0.2, 0, 0}; /* 2 CNNs x 20 accelerators = 40 pairs at the coarse level */
+    su_check_resume(make_k4, &o, &s, 44, 10, 2);
+    cr_assert(f.calls == 1 && s.sp.n_cnn == 20, "grow called %d times, %lld CNNs", f.calls, (long long)s.sp.n_cnn);
+    free((void *)s.sp.cnn_level);
+    s.sp.cnn_level = NULL;
     su_space_free(&s);
 }

@@ -51,7 +51,7 @@ static void bn_destroy(void *self)
     free(b);
 }
 
-static const cb_search_vt bn_vt = {sizeof(cb_search_vt), bn_start, bn_ask, bn_tell, bn_save, bn_load};
+static const cb_search_vt bn_vt = {sizeof(cb_search_vt), bn_start, bn_ask, bn_tell, bn_save, bn_load, 0};
 static const cb_plugin bn_plugin = {
     sizeof(cb_plugin), CB_KIND_SEARCH, "bananas", "1.0.0",
     "BANANAS: ensemble of MLP predictors, mutation of the best pairs, Thompson sampling",

@@ -20,6 +20,7 @@ enum { BOSH_BY_RANDOM = 0, BOSH_BY_GOBI = 1, BOSH_BY_UNCERTAINTY = 2, BOSH_BY_NE
 typedef struct bosh_params {
     double k1, k2, alpha_p, beta_p, gobi_lr, tol;
     int64_t n_init, restarts, gobi_iters, patience, epochs, mc_samples, pool, aleatoric_queries;
+    int64_t grow_parents; /* boshcode: the best CNNs of a level a finer level is grown from; 0: never grow */
     int first_order_only, no_heteroscedastic;
     int mode;       /* CB_SNAP_BOTH (joint), CB_SNAP_CNN (cnn_only), CB_SNAP_ACCEL (accel_only) */
     int two_branch; /* boshcode */
@@ -46,6 +47,8 @@ typedef struct bosh {
     int64_t aleatoric_left;
     int64_t hold;        /* index of the best told pair (the converged pair), -1 before any */
     int32_t level;       /* the hierarchy level proposals come from; -1: no hierarchy */
+    int32_t barren;      /* a level whose growth added nothing (not retried each ask); -1: none */
+    char err[600];       /* why the last growth of the hierarchy failed */
 } bosh;
 
 int bosh_create(const cb_host *h, cb_error *e, void **self, const bosh_params *p);
@@ -55,6 +58,10 @@ int bosh_ask(void *self, int n, cb_pair *out, int *n_out, cb_error *e);
 int bosh_tell(void *self, const cb_pair *p, const cb_metrics *m, cb_error *e);
 int bosh_save(void *self, cb_write w, void *ctx, cb_error *e);
 int bosh_load(void *self, const void *buf, size_t len, cb_error *e);
+
+/* The best distinct CNNs told at level (each by its best result; ties: the lower index), best
+ * first, into out[0..max); returns how many. */
+int bosh_best_cnns(const bosh *b, int32_t level, int64_t *out, int max);
 
 /* the surrogate brought up to date with the corpus (a fit when results arrived since) */
 int bosh_refit(bosh *b);
@@ -73,8 +80,10 @@ int bosh_converged(const bosh *b);
 int32_t bosh_top_level(const bosh *b);
 /* Restricts proposals to level (-1: everything); CB_OK, or CB_EFAIL out of memory. */
 int bosh_use_level(bosh *b, int32_t level);
-/* Moves to the next finer level that has CNNs: 1, or 0 at the finest (nothing changed). The
- * convergence count starts again. */
+/* Moves to the next finer level that has CNNs: 1, or 0 at the finest (nothing changed), or -1
+ * when growing the next level failed (b->err says why). When the space can grow (cb_space.grow)
+ * and the next finer level has no CNNs yet, it is first grown from the grow_parents best CNNs
+ * told at this level (by performance, best first). The convergence count starts again. */
 int bosh_next_level(bosh *b);
 
 #endif

@@ -3,10 +3,13 @@
  * counts them; random and uncertainty picks explore and do not count) each improved the best
  * performance by less than tol; and the levels of the CNN hierarchy (CODEBench Sec. 3.1.3):
  * proposals come from the coarsest level until the search converges there, then from each
- * finer level in turn, the surrogate learning from every result of every level. */
+ * finer level in turn, the surrogate learning from every result of every level. Where the space
+ * grows its levels (cb_space.grow: the seeds' way, boshcode only), the next finer level is made
+ * when the search leaves a level, from crossovers of the best CNNs found there. */
 #include "bosh.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,7 @@ int bosh_create(const cb_host *h, cb_error *e, void **self, const bosh_params *p
     b->p = *p;
     b->hold = -1;
     b->level = -1;
+    b->barren = -1;
     b->best = -INFINITY;
     cb_rng_seed(&b->rng, h->seed(h, "proposals"));
     cb_pairset_init(&b->asked);
@@ -108,8 +112,96 @@ int bosh_use_level(bosh *b, int32_t level)
     return CB_OK;
 }
 
+typedef struct scored {
+    int64_t cnn;
+    double y;
+} scored;
+
+static int by_y_desc(const void *pa, const void *pb)
+{
+    const scored *a = pa, *b = pb;
+    if (a->y != b->y)
+        return a->y > b->y ? -1 : 1;
+    return a->cnn < b->cnn ? -1 : a->cnn > b->cnn;
+}
+
+int bosh_best_cnns(const bosh *b, int32_t level, int64_t *out, int max)
+{
+    scored *v = malloc((b->asked.n + 1) * sizeof *v);
+    if (!v)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < b->asked.n; i++) {
+        const cb_pair *p = &b->asked.pairs[i];
+        if (!b->told[i] || cb_skit_level(&b->sk, p->cnn) != level)
+            continue;
+        size_t k = 0;
+        while (k < n && v[k].cnn != p->cnn)
+            k++;
+        if (k == n)
+            v[n++] = (scored){p->cnn, b->y[i]};
+        else if (b->y[i] > v[k].y)
+            v[k].y = b->y[i];
+    }
+    qsort(v, n, sizeof *v, by_y_desc);
+    int k = 0;
+    for (; k < max && (size_t)k < n; k++)
+        out[k] = v[k].cnn;
+    free(v);
+    return k;
+}
+
+/* Grows level b->level - 1 from the best CNNs told at b->level when it has none yet: 0 (grown
+ * or nothing to do), -1 with b->err filled. */
+static int grow_next(bosh *b)
+{
+    const cb_space *sp = b->sp;
+    int32_t level = b->level - 1;
+    if (level < 0 || level == b->barren || b->p.grow_parents < 1 || !CB_SPACE_HAS(sp, grow_ctx) ||
+        !sp->grow || !sp->cnn_level)
+        return 0;
+    for (int64_t i = 0; i < b->sk.n_cnn; i++)
+        if (sp->cnn_level[i] == level)
+            return 0; /* built up front, or grown before a resume */
+    int max = (int)b->p.grow_parents;
+    int64_t *parents = malloc((size_t)max * sizeof *parents);
+    if (!parents) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        return -1;
+    }
+    int k = bosh_best_cnns(b, b->level, parents, max);
+    if (k == 0) { /* nothing usable was told at this level: nothing to grow from */
+        free(parents);
+        return 0;
+    }
+    cb_error e;
+    memset(&e, 0, sizeof e);
+    int added = sp->grow(sp->grow_ctx, level, parents, k, &e);
+    free(parents);
+    if (added < 0) {
+        snprintf(b->err, sizeof b->err, "growing CNN level %d from the best %d CNNs of level %d (parameter "
+                 "'grow_parents'): %.480s", level, k, b->level, e.msg[0] ? e.msg : "the host refused");
+        return -1;
+    }
+    b->h->log(b->h, CB_LOG_INFO, "grew level %d: %d CNNs from the best %d of level %d", level, added, k, b->level);
+    if (added == 0) { /* every crossover was invalid or known: asking again would not help */
+        b->barren = level;
+        return 0;
+    }
+    /* the space's arrays grew and may have moved: the kit reads them again (box included) */
+    char why[256] = "out of memory";
+    cb_skit_free(&b->sk);
+    if (cb_skit_init(&b->sk, sp, why, sizeof why) || cb_skit_restrict(&b->sk, b->level) < 0) {
+        snprintf(b->err, sizeof b->err, "after growing CNN level %d: %s", level, why);
+        return -1;
+    }
+    return 0;
+}
+
 int bosh_next_level(bosh *b)
 {
+    if (grow_next(b))
+        return -1;
     for (int32_t l = b->level - 1; l >= 0; l--) {
         int64_t n = cb_skit_restrict(&b->sk, l);
         if (n == 0)

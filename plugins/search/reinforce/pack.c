@@ -52,7 +52,7 @@ static void rl_destroy(void *self)
     free(s);
 }
 
-static const cb_search_vt rl_vt = {sizeof(cb_search_vt), rl_start, rl_ask, rl_tell, rl_save, rl_load};
+static const cb_search_vt rl_vt = {sizeof(cb_search_vt), rl_start, rl_ask, rl_tell, rl_save, rl_load, 0};
 static const cb_plugin rl_plugin = {
     sizeof(cb_plugin), CB_KIND_SEARCH, "reinforce", "1.0.0",
     "REINFORCE (Codesign-NAS): an LSTM-cell policy samples the pair; combined, phase or separate",

@@ -23,7 +23,19 @@ typedef struct cb_search_vt {
     int (*tell)(void *self, const cb_pair *p, const cb_metrics *m, cb_error *e);
     int (*save)(void *self, cb_write w, void *ctx, cb_error *e);
     int (*load)(void *self, const void *buf, size_t len, cb_error *e);
+    /* ---- appended within 1.0: read only where CB_SEARCH_VT_HAS(vt, member) ----------------
+     * CB_SEARCH_* bits. CB_SEARCH_GROWS_LEVELS: the search calls cb_space.grow when it leaves a
+     * level of the CNN hierarchy, so a host may build only the coarsest level and leave the
+     * finer ones to grow from the search's best CNNs (BOSHCODE); without it a host builds every
+     * level up front. */
+    uint32_t flags;
 } cb_search_vt;
+
+enum { CB_SEARCH_GROWS_LEVELS = 1u };
+
+/* 1 when vt was built with member m (vt->size covers it); a member beyond size reads as 0. */
+#define CB_SEARCH_VT_HAS(vt, m) \
+    ((vt)->size >= offsetof(cb_search_vt, m) + sizeof(((const cb_search_vt *)0)->m))
 
 #ifdef __cplusplus
 }

@@ -78,6 +78,22 @@ typedef struct cb_space {
      * 10). A hierarchical search (BOSHCODE) proposes from the coarsest level until it
      * converges there, then from the next finer one. NULL: no hierarchy (one level). */
     const int32_t *cnn_level; /* n_cnn */
+    /* Growing the hierarchy (CODEBench Sec. 3.1.3: each finer level is made by crossover of the
+     * best graphs found at the level before). NULL: every level is there from the start. A
+     * hierarchical search that leaves a level may call grow(grow_ctx, level, parents, n_parents,
+     * e), from ask() only, to have the host add the finer `level`'s CNNs made by crossover of
+     * parents[0..n_parents): distinct candidate indices, all of one level coarser than `level`
+     * (e.g. the best ones found there, best first). The host crosses each parent with its
+     * nearest other graph of the parents' level by graph edit distance and appends the children
+     * that are new (by hash) and build, up to the level's share of the pool, at indices n_cnn,
+     * n_cnn + 1, ... with cnn_level = level; what is added depends only on the space and the
+     * call, so a host can replay it (resume, workers). Returns how many were added (>= 0), or
+     * -CB_EINVAL / -CB_EFAIL with e filled (bad parents, a level that is not finer than theirs).
+     * After a call returns >= 0, n_cnn and every per-CNN array (cnn_embed, cnn_hash, cnn_level,
+     * cnn_dec, cnn_feat) may have grown and moved: re-read them from the space; the CNNs there
+     * before keep their index, hash, level and embedding. */
+    int (*grow)(void *grow_ctx, int32_t level, const int64_t *parents, int n_parents, cb_error *e);
+    void *grow_ctx;
 } cb_space;
 
 /* 1 when the space was built with member m (sp->size covers it); a reader treats a member beyond

@@ -190,7 +190,7 @@ static int fx_search_load(void *self, const void *buf, size_t len, cb_error *e)
     return CB_OK;
 }
 static const cb_search_vt fx_search_vt = {sizeof fx_search_vt, fx_search_start, fx_search_ask,
-                                          fx_search_tell, fx_search_save, fx_search_load};
+                                          fx_search_tell, fx_search_save, fx_search_load, 0};
 static const cb_plugin fx_search = {sizeof(cb_plugin), CB_KIND_SEARCH, "fx_search", "1.0.0",
                                     "fixture search: candidates in index order", fx_search_params,
                                     (cb_fn)fx_search_create, free, &fx_search_vt};
