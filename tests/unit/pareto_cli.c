@@ -82,26 +82,8 @@ typedef struct result {
 
 static result run_argv(const char *const *args)
 {
-    char *exe = cb_test_path("codebench"), out[128], err[128];
-    snprintf(out, sizeof out, "%s/cli.out", dir);
-    snprintf(err, sizeof err, "%s/cli.err", dir);
-    const char *argv[16] = {exe};
-    for (int i = 0; args[i] && i < 14; i++)
-        argv[i + 1] = args[i];
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert(ge(int, pid, 0));
-    if (pid == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        execv(exe, (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    free(exe);
-    return (result){WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(out), slurp(err)};
+    cb_test_cli c = cb_test_run_cli(dir, args);
+    return (result){c.status, c.out, c.err};
 }
 #define run(...) run_argv((const char *const[]){__VA_ARGS__, NULL})
 

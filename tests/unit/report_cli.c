@@ -24,33 +24,11 @@ typedef struct result {
     char *out, *err;
 } result;
 
-/* Runs codebench with args (NULL-terminated), stdout and stderr into files of the fixture's
- * folder. fork and exec rather than system(): system() spawns through vfork, which valgrind
- * (make check-valgrind) now and then turns into a crash. */
+/* Runs codebench with args (NULL-terminated), stdout and stderr captured in the fixture's folder. */
 static result run_argv(const char *const *args)
 {
-    char *exe = cb_test_path("codebench");
-    char out[128], err[128];
-    snprintf(out, sizeof out, "%s/cli.out", fx.dir);
-    snprintf(err, sizeof err, "%s/cli.err", fx.dir);
-    const char *argv[16] = {exe};
-    for (int i = 0; args[i] && i < 14; i++)
-        argv[i + 1] = args[i];
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert(ge(int, pid, 0));
-    if (pid == 0) {
-        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        execv(exe, (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    free(exe);
-    result r = {WIFEXITED(st) ? WEXITSTATUS(st) : -1, report_slurp(out, NULL), report_slurp(err, NULL)};
-    return r;
+    cb_test_cli c = cb_test_run_cli(fx.dir, args);
+    return (result){c.status, c.out, c.err};
 }
 #define run(...) run_argv((const char *const[]){__VA_ARGS__, NULL})
 
