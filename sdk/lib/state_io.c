@@ -2,6 +2,7 @@
 #include <codebench/state.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void cb_sw_init(cb_state_writer *s, cb_write w, void *ctx)
@@ -159,4 +160,20 @@ int cb_sr_done(cb_state_reader *s)
         cb_sr_fail(s, why);
     }
     return !s->bad;
+}
+
+int cb_state_buf_write(void *ctx, const void *data, size_t len)
+{
+    cb_state_buf *m = ctx;
+    if (m->len + len > m->cap) {
+        size_t cap = (m->len + len) * 2;
+        char *np = realloc(m->p, cap);
+        if (!np)
+            return CB_EFAIL;
+        m->p = np;
+        m->cap = cap;
+    }
+    memcpy(m->p + m->len, data, len);
+    m->len += len;
+    return CB_OK;
 }

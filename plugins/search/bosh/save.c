@@ -43,27 +43,6 @@ int bosh_save(void *self, cb_write wr, void *ctx, cb_error *e)
     return w.bad ? b->h->fail(b->h, e, CB_EFAIL, NULL, "could not write the search state") : CB_OK;
 }
 
-typedef struct membuf {
-    char *p;
-    size_t len, cap;
-} membuf;
-
-static int mem_write(void *ctx, const void *data, size_t len)
-{
-    membuf *m = ctx;
-    if (m->len + len > m->cap) {
-        size_t cap = (m->len + len) * 2;
-        char *np = realloc(m->p, cap);
-        if (!np)
-            return CB_EFAIL;
-        m->p = np;
-        m->cap = cap;
-    }
-    memcpy(m->p + m->len, data, len);
-    m->len += len;
-    return CB_OK;
-}
-
 /* Everything but the surrogate, into t (a copy of b with fresh arrays). */
 static void read_search(bosh *b, bosh *t, cb_state_reader *r)
 {
@@ -108,9 +87,9 @@ int bosh_load(void *self, const void *buf, size_t len, cb_error *e)
     cb_state_reader r;
     cb_sr_init(&r, buf, len);
     read_search(b, &t, &r);
-    membuf keep = {0};
+    cb_state_buf keep = {0};
     cb_state_writer kw;
-    cb_sw_init(&kw, mem_write, &keep);
+    cb_sw_init(&kw, cb_state_buf_write, &keep);
     cb_bosh_save(&b->net, &kw); /* to undo a surrogate load that fails half-way */
     if (!r.bad && !kw.bad) {
         cb_bosh_load(&b->net, &r);

@@ -60,27 +60,6 @@ int rl_save(void *self, cb_write wr, void *ctx, cb_error *e)
     return w.bad ? s->h->fail(s->h, e, CB_EFAIL, NULL, "could not write the search state") : CB_OK;
 }
 
-typedef struct membuf {
-    char *p;
-    size_t len, cap;
-} membuf;
-
-static int mem_write(void *ctx, const void *data, size_t len)
-{
-    membuf *m = ctx;
-    if (m->len + len > m->cap) {
-        size_t cap = (m->len + len) * 2;
-        char *np = realloc(m->p, cap);
-        if (!np)
-            return CB_EFAIL;
-        m->p = np;
-        m->cap = cap;
-    }
-    memcpy(m->p + m->len, data, len);
-    m->len += len;
-    return CB_OK;
-}
-
 /* Everything but the controllers, into t. */
 static void read_search(const rl *s, rl *t, cb_state_reader *r)
 {
@@ -133,9 +112,9 @@ int rl_load(void *self, const void *buf, size_t len, cb_error *e)
     cb_state_reader r;
     cb_sr_init(&r, buf, len);
     read_search(s, &t, &r);
-    membuf keep = {0};
+    cb_state_buf keep = {0};
     cb_state_writer kw;
-    cb_sw_init(&kw, mem_write, &keep);
+    cb_sw_init(&kw, cb_state_buf_write, &keep);
     put_ctrls(s, &kw); /* to undo a controller load that fails half-way */
     if (kw.bad)
         cb_sr_fail(&r, "out of memory");

@@ -38,6 +38,14 @@ void cb_sw_f32s(cb_state_writer *s, const float *v, size_t n);   /* count, then 
 void cb_sw_f64s(cb_state_writer *s, const double *v, size_t n);  /* count, then values */
 void cb_sw_tag(cb_state_writer *s, const char *tag);             /* up to 8 characters */
 
+/* A growing buffer in memory and a cb_write into it: a plugin's load() snapshots what it is
+ * about to overwrite, so that it can restore it when the state turns out damaged half-way. */
+typedef struct cb_state_buf {
+    char *p; /* malloc'd; free() it */
+    size_t len, cap;
+} cb_state_buf;
+int cb_state_buf_write(void *ctx, const void *data, size_t len); /* ctx: a cb_state_buf */
+
 void cb_sr_init(cb_state_reader *s, const void *buf, size_t len);
 void cb_sr_bytes(cb_state_reader *s, void *p, size_t n);
 uint64_t cb_sr_u64(cb_state_reader *s);
