@@ -200,7 +200,7 @@ check-asan:
 # Only definite leaks fail: the thread pool's workers live until the process exits, and valgrind
 # counts their thread stacks' TLS blocks as 'possibly lost'.
 check-valgrind: tests
-	CB_TEST_TIME_SCALE=20 valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+	CODEBENCH_BUILD=$(abspath $(BUILD)) CB_TEST_TIME_SCALE=20 valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	    --trace-children=yes -q \
 	    $(UNIT_BIN) -j1 --timeout 600
 
