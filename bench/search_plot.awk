@@ -15,7 +15,7 @@ function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); return s }
 }
 END {
     if (n == 0) { print "search_plot.sh: no curves" > "/dev/stderr"; exit 1 }
-    W = 760; H = 460; L = 60; R = 200; T = 40; B = 50
+    W = 820; H = 460; L = 60; R = 260; T = 40; B = 50
     ymax = 0; qmax = 0
     for (i = 0; i < n; i++) {
         m = split(row[order[i]], f, ",")
