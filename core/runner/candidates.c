@@ -186,8 +186,8 @@ int cb_job_unpack(cb_study *st, const void *payload, size_t len, cb_job *job, ch
                  (long long)n, have);
         return CB_EINVAL;
     }
-    int64_t *parents = NULL;
-    for (int64_t i = 0; i < n; i++) {
+    int64_t *parents = NULL, i = 0;
+    for (; i < n; i++) {
         int32_t head[2];
         if (len - at < sizeof head)
             break;
@@ -211,7 +211,7 @@ int cb_job_unpack(cb_study *st, const void *payload, size_t len, cb_job *job, ch
         at += bytes;
     }
     free(parents);
-    if (at != len) {
+    if (at != len || i != n) {
         snprintf(why, why_len, "malformed job (%zu bytes; its growth log is cut or too long)", len);
         return CB_EINVAL;
     }

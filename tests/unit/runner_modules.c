@@ -465,6 +465,19 @@ Test(runner_modules, replayed_growth_gives_the_same_pool_in_a_resume_and_a_worke
         cr_assert(eq(int, cb_job_unpack(&w, payload, len, &got, why, sizeof why), CB_OK), "%s", why);
         cr_assert(eq(i64, w.space.n_cnn, a.space.n_cnn));
     }
+    /* a job whose log claims a growth it does not carry */
+    unsigned char *more = malloc(len);
+    memcpy(more, payload, len);
+    int64_t claimed;
+    memcpy(&claimed, more + sizeof job, sizeof claimed);
+    claimed++;
+    memcpy(more + sizeof job, &claimed, sizeof claimed);
+    cb_job bad;
+    cr_assert(eq(int, cb_job_unpack(&w, more, len, &bad, why, sizeof why), CB_EINVAL),
+              "a job that claims %lld growths and carries %lld was accepted", (long long)claimed,
+              (long long)claimed - 1);
+    cr_assert(ne(ptr, strstr(why, "malformed job"), NULL), "%s", why);
+    free(more);
     cr_assert(eq(i64, got.pair.cnn, job.pair.cnn));
     cr_assert(eq(str, (char *)cb_study_cnn_hash(&w, got.pair.cnn), (char *)cb_study_cnn_hash(&a, got.pair.cnn)));
     cr_assert(ne(ptr, (void *)cb_candidates_graph(w.cands, got.pair.cnn, why, sizeof why), NULL), "%s", why);
