@@ -1,10 +1,11 @@
 /* std_ops.h: private to the std op pack (build/plugins/ops/std.so); never installed.
  *
  * Owns: the pieces the pack's op families share: attribute choice lists, activation helpers,
- * workload and error helpers (common.c), the convolution geometry with its im2col/GEMM and
- * depth-wise kernels (conv_geom.c, conv_gemm.c, conv_dw.c), the bias/batch-norm/activation
- * tail every convolution and dense layer ends with (post.c), a convolution "stage" that joins
- * the two (conv_stage.c), and nearest/bilinear resampling (resize.c).
+ * workload and error helpers (common.c), the convolution geometry with its im2col/GEMM,
+ * Winograd and depth-wise kernels (conv_geom.c, conv_gemm.c, conv_wino.c, conv_dw.c), the
+ * bias/batch-norm/activation tail every convolution and dense layer ends with (post.c), a
+ * convolution "stage" that joins the two (conv_stage.c), and nearest/bilinear resampling
+ * (resize.c).
  *
  * Everything here has hidden visibility (the pack is built with -fvisibility=hidden): the .so
  * exports codebench_plugins only. Names carry the sop_ ("std op pack") prefix.
@@ -84,7 +85,7 @@ int sop_need_2d(cb_error *e, const char *op, const cb_shape *in);
 /* Sum of dout into a bias gradient per channel: db[c] += sum over n and s of g. */
 void sop_bias_grad(const float *g, int n, int c, int64_t s, float *db);
 
-/* ---- convolution geometry and kernels (conv_geom.c, conv_gemm.c, conv_dw.c) --------------- */
+/* ---- convolution geometry and kernels (conv_geom.c, conv_gemm.c, conv_wino.c, conv_dw.c) -- */
 
 /* One N-d convolution (2-D is d = kd = 1): x[n][cin][d][h][w] -> y[n][cout][od][oh][ow]. */
 typedef struct sop_geom {
