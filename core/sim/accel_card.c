@@ -115,12 +115,14 @@ static int read_vector(cb_accel_card *c, cb_diag *d, yaml_node_t *map)
                                   "(a PE's MAC lanes unroll a square kernel window)", x[6], x[5]);
         return fail(c, d, node[6], "%s", msg);
     }
-    if (cb_mem_configs((int)x[11]) == 0)
+    /* range first: a huge whole number does not fit an int (found by fuzz/accel_card.c) */
+    int type = x[11] >= 1 && x[11] <= 3 ? (int)x[11] : 0;
+    if (cb_mem_configs(type) == 0)
         return fail(c, d, node[11], "%s", "memory_type must be 1 (monolithic 3D RRAM), 2 (off-chip "
                                           "DRAM) or 3 (HBM)");
-    if (x[12] < 1 || x[12] > cb_mem_configs((int)x[11])) {
+    if (x[12] < 1 || x[12] > cb_mem_configs(type)) {
         snprintf(msg, sizeof msg, "memory_config = %g does not exist for memory type %g "
-                                  "(configurations 1..%d, Table 2)", x[12], x[11], cb_mem_configs((int)x[11]));
+                                  "(configurations 1..%d, Table 2)", x[12], x[11], cb_mem_configs(type));
         return fail(c, d, node[12], "%s", msg);
     }
     char why[256];

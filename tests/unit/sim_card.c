@@ -137,6 +137,9 @@ Test(sim_card, bad_cards_are_refused_at_their_place)
             "4:41: memory_config = 5 does not exist for memory type 2 (configurations 1..4, Table 2)");
     refused("memory_type: 1", "memory_type: 4", "4:23: memory_type must be 1 (monolithic 3D RRAM), 2 (off-chip "
                                                 "DRAM) or 3 (HBM)");
+    /* a whole number too big for an int (fuzz/accel_card.c found the overflow) */
+    refused("memory_type: 1", "memory_type: 3e300", "4:23: memory_type must be 1 (monolithic 3D RRAM), 2 "
+                                                    "(off-chip DRAM) or 3 (HBM)");
     refused("batch: 1", "batch: 1.5", "2:81: batch must be a whole number");
     refused("batch: 1,", "", "2:9: vector: missing required key 'batch'");
     refused("mask_buffer_mb: 4", "mask_buffer_mb: \"4\"", "3:67: mask_buffer_mb: expected a number, got '4'");
