@@ -64,6 +64,17 @@ static void dist_chunk(void *ctx, size_t b, size_t e)
         j->p[k].d = j->dist(j->ctx, j->p[k].i, j->p[k].j);
 }
 
+/* Fills every pair's distance (on the pool's threads); returns their mean. */
+static double measure(pair *p, size_t count, cb_dist_fn dist, void *ctx)
+{
+    dist_job job = {p, dist, ctx};
+    cb_pool_run(count, dist_chunk, &job);
+    double mean = 0;
+    for (size_t k = 0; k < count; k++)
+        mean += p[k].d / (double)count;
+    return mean;
+}
+
 static void shuffle(pair *p, size_t n, cb_rng *rng)
 {
     for (size_t k = n; k > 1; k--) {
@@ -201,11 +212,7 @@ int cb_cnn2vec_fit(size_t n, cb_dist_fn dist, void *ctx, const cb_cnn2vec_opts *
     cb_rng_seed(&rng, o->seed);
     size_t count;
     pair *p = choose_pairs(n, o, &rng, &count, &rep->all_pairs);
-    dist_job job = {p, dist, ctx};
-    cb_pool_run(count, dist_chunk, &job);
-    double mean = 0;
-    for (size_t k = 0; k < count; k++)
-        mean += p[k].d / (double)count;
+    double mean = measure(p, count, dist, ctx);
     double scale = mean > 0 ? mean : 1;
     random_rows(embed, n * (size_t)o->dim, o->dim, &rng);
     rep->rmse = fit(embed, n, 0, p, count, o, scale, &rng);
@@ -267,11 +274,7 @@ int cb_cnn2vec_extend(size_t n_old, size_t n, cb_dist_fn dist, void *ctx, const 
     cb_rng_seed(&rng, o->seed);
     size_t count;
     pair *p = extend_pairs(n_old, n, o, &rng, &count, &rep->all_pairs);
-    dist_job job = {p, dist, ctx};
-    cb_pool_run(count, dist_chunk, &job);
-    double mean = 0;
-    for (size_t k = 0; k < count; k++)
-        mean += p[k].d / (double)count;
+    double mean = measure(p, count, dist, ctx);
     double scale = mean > 0 ? mean : 1;
     /* fitted in units of the mean distance, on a copy: the fixed rows of embed stay bit for bit */
     size_t dim = (size_t)o->dim;

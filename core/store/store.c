@@ -448,14 +448,20 @@ int cb_store_each_layer(cb_store *s, int (*fn)(void *ctx, int64_t eval_id, int l
     return rc;
 }
 
-int cb_store_drop_pending_after(cb_store *s, int64_t state_id)
+/* Runs a DELETE whose one parameter is a state id; the rows deleted, or -1. */
+static int delete_since(cb_store *s, const char *sql, int64_t state_id)
 {
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(s->db, "DELETE FROM evaluations WHERE status=0 AND state_id>=?", -1, &st, NULL);
+    sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     sqlite3_bind_int64(st, 1, state_id);
     int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(s->db) : -1;
     sqlite3_finalize(st);
     return n;
+}
+
+int cb_store_drop_pending_after(cb_store *s, int64_t state_id)
+{
+    return delete_since(s, "DELETE FROM evaluations WHERE status=0 AND state_id>=?", state_id);
 }
 
 int64_t cb_store_add_growth(cb_store *s, int32_t level, const int64_t *parents, int n, int64_t state_id)
@@ -520,12 +526,7 @@ void cb_store_growth_free(cb_growth_row *rows, size_t n)
 
 int cb_store_drop_growth_after(cb_store *s, int64_t state_id)
 {
-    sqlite3_stmt *st;
-    sqlite3_prepare_v2(s->db, "DELETE FROM growth WHERE state_id>=?", -1, &st, NULL);
-    sqlite3_bind_int64(st, 1, state_id);
-    int n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(s->db) : -1;
-    sqlite3_finalize(st);
-    return n;
+    return delete_since(s, "DELETE FROM growth WHERE state_id>=?", state_id);
 }
 
 int cb_store_acc_get(cb_store *s, const char *cnn_hash, double *acc, double *acc_std, int *hit)

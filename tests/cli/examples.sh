@@ -26,6 +26,19 @@ for f in examples/quickstart*.yaml examples/experiments/*.yaml; do
 done
 
 # The variants: the changed lines (comments aside) are the swapped line and output.dir.
+# SIGINT to run $2 once its log $1 shows $3 evaluations (or it ended), polling up to $4 times
+# every $5 s; waits for it, leaving its exit status in $?.
+interrupt_after() {
+    for _ in $(seq 1 "$4"); do
+        n=$(grep -c '^codebench: \[' "$1" 2>/dev/null || true)
+        [ "${n:-0}" -ge "$3" ] && break
+        kill -0 "$2" 2>/dev/null || break
+        sleep "$5"
+    done
+    kill -INT "$2" 2>/dev/null
+    wait "$2"
+}
+
 variant() { # file, the line it must carry
     changed=$(diff examples/quickstart.yaml "$1" | grep '^[<>]' | grep -v '^[<>] *#' | grep -v 'output: {dir:' | wc -l)
     if [ "$changed" = 2 ] && grep -qF -- "$2" "$1"; then ok; else bad "$1 differs from the quickstart in $changed lines besides the run folder, expected 2 (one swapped)"; fi
@@ -60,14 +73,7 @@ YAML
 "$cb" run "$tmp/mod.yaml" >"$tmp/out1" 2>"$tmp/err1" &
 pid=$!
 # Stop it once a few evaluations are stored (or let it end), then resume to the budget.
-for _ in $(seq 1 300); do
-    n=$(grep -c '^codebench: \[' "$tmp/err1" 2>/dev/null || true)
-    [ "${n:-0}" -ge 3 ] && break
-    kill -0 $pid 2>/dev/null || break
-    sleep 0.1
-done
-kill -INT $pid 2>/dev/null
-wait $pid
+interrupt_after "$tmp/err1" $pid 3 300 0.1
 first=$?
 if [ $first = 0 ] || [ $first = 1 ] || [ $first = 130 ]; then ok; else bad "modules run: exit $first after SIGINT"; cat "$tmp/err1" >&2; fi
 # boshcode: only the coarsest level (12 / 2 levels) is built at start, the finer one is grown
@@ -122,14 +128,7 @@ grow_manifest "$tmp/gref" >"$tmp/gref.yaml"
 grow_manifest "$tmp/gint" >"$tmp/gint.yaml"
 "$cb" run "$tmp/gint.yaml" --workers 1 >/dev/null 2>"$tmp/gint.err" &
 pid=$!
-for _ in $(seq 1 600); do
-    n=$(grep -c '^codebench: \[' "$tmp/gint.err" 2>/dev/null || true)
-    [ "${n:-0}" -ge 5 ] && break
-    kill -0 $pid 2>/dev/null || break
-    sleep 0.01
-done
-kill -INT $pid 2>/dev/null
-wait $pid
+interrupt_after "$tmp/gint.err" $pid 5 600 0.01
 "$cb" run "$tmp/gint.yaml" --workers 1 --resume >/dev/null 2>"$tmp/gint2.err" || { bad "grow resume failed"; cat "$tmp/gint2.err" >&2; }
 q="select cnn, cnn_hash, level from evaluations where status = 1 order by cnn"
 a=$(sqlq "$tmp/gref/codebench.db" "$q")

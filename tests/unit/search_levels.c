@@ -25,6 +25,7 @@ typedef int (*code_create_fn)(const cb_host *, cb_error *, void **, int64_t n_in
 typedef struct opts {
     double alpha_p, beta_p;
     int64_t patience, aleatoric;
+    int64_t grow_parents; /* 0: the plugin's default, 10 */
 } opts;
 
 static void make(su_inst *in, su_space *s, void *ctx)
@@ -36,7 +37,8 @@ static void make(su_inst *in, su_space *s, void *ctx)
     cb_error e;
     memset(&e, 0, sizeof e);
     int rc = ((code_create_fn)in->pl->create)(in->h, &e, &in->self, 6, 0.5, 0.5, o->alpha_p, o->beta_p, 2, 30,
-                                              0.1, 1e-4, o->patience, 15, 5, 800, 0, 0, 0, o->aleatoric, 10);
+                                              0.1, 1e-4, o->patience, 15, 5, 800, 0, 0, 0, o->aleatoric,
+                                              o->grow_parents ? o->grow_parents : 10);
     su_started(in, rc, &e, &s->sp);
 }
 
@@ -62,7 +64,7 @@ Test(search_levels, converging_at_each_level_moves_to_the_next_finer)
     su_space s;
     su_space_make(&s, 120, 2, 0, 41);
     int32_t *lv = three_levels(&s);
-    opts o = {0, 0, 5, 4}; /* every step after the start is GOBI's */
+    opts o = {0, 0, 5, 4, 0}; /* every step after the start is GOBI's */
     su_inst in;
     make(&in, &s, &o);
     int total = 0, at[3] = {0};
@@ -90,7 +92,7 @@ Test(search_levels, levels_come_in_order_and_a_used_up_level_is_left)
     for (int i = 20; i < 40; i++)
         lv[i] = 1;
     s.sp.cnn_level = lv;
-    opts o = {0.2, 0.2, 0, 0}; /* never converges: only using a level up moves on */
+    opts o = {0.2, 0.2, 0, 0, 0}; /* never converges: only using a level up moves on */
     su_inst in;
     make(&in, &s, &o);
     cb_pair log[40];
@@ -115,7 +117,7 @@ Test(search_levels, resumes_at_the_saved_level)
     for (int i = 20; i < 40; i++)
         lv[i] = 1;
     s.sp.cnn_level = lv;
-    opts o = {0.2, 0.2, 0, 0};
+    opts o = {0.2, 0.2, 0, 0, 0};
     su_check_resume(make, &o, &s, 2, 8, 2);  /* saved at level 2, which runs out after */
     su_check_resume(make, &o, &s, 10, 8, 2); /* saved at level 1 */
     free(lv);
@@ -238,27 +240,14 @@ static int best_told(const fake_grow *f, int64_t n_start, int k, int64_t *out)
     return n < k ? n : k;
 }
 
-static void make_k4(su_inst *in, su_space *s, void *ctx)
-{
-    const opts *o = ctx;
-    memset(in, 0, sizeof *in);
-    in->pl = su_plugin("bosh", "boshcode");
-    in->h = cb_host_new("boshcode");
-    cb_error e;
-    memset(&e, 0, sizeof e);
-    int rc = ((code_create_fn)in->pl->create)(in->h, &e, &in->self, 6, 0.5, 0.5, o->alpha_p, o->beta_p, 2, 30,
-                                              0.1, 1e-4, o->patience, 15, 5, 800, 0, 0, 0, o->aleatoric, 4);
-    su_started(in, rc, &e, &s->sp);
-}
-
 Test(search_levels, leaving_a_level_grows_the_next_from_its_best_cnns)
 {
     su_space s;
     fake_grow f;
     grow_space(&s, &f, 20, 15);
-    opts o = {0, 0, 5, 0}; /* GOBI only after the start: converges on the coarse level */
+    opts o = {0, 0, 5, 0, 4}; /* GOBI only after the start: converges on the coarse level */
     su_inst in;
-    make_k4(&in, &s, &o);
+    make(&in, &s, &o);
     cb_pair p;
     int total = 0, fine = 0;
     while (su_ask(&in, &s, 1, &p) == 1) {
@@ -298,9 +287,9 @@ Test(search_levels, a_growth_that_adds_nothing_is_not_asked_again)
     su_space s;
     fake_grow f;
     grow_space(&s, &f, 3, 0);
-    opts o = {0.2, 0.2, 0, 0}; /* the level is used up after 3 x 20 pairs */
+    opts o = {0.2, 0.2, 0, 0, 4}; /* the level is used up after 3 x 20 pairs */
     su_inst in;
-    make_k4(&in, &s, &o);
+    make(&in, &s, &o);
     cb_pair p[4];
     int got = 0, told = 0;
     cb_error e;
@@ -335,9 +324,9 @@ Test(search_levels, a_failed_growth_is_an_error_naming_the_parameter)
     fake_grow f;
     grow_space(&s, &f, 3, 10);
     s.sp.grow = failing_grow;
-    opts o = {0.2, 0.2, 0, 0}; /* the level is used up after 3 x 20 pairs */
+    opts o = {0.2, 0.2, 0, 0, 4}; /* the level is used up after 3 x 20 pairs */
     su_inst in;
-    make_k4(&in, &s, &o);
+    make(&in, &s, &o);
     cb_pair p[64];
     int got = 0, rc = CB_OK;
     cb_error e;
@@ -362,8 +351,8 @@ Test(search_levels, resumes_across_a_growth)
     su_space s;
     fake_grow f;
     grow_space(&s, &f, 2, 18);
-    opts o = {0.2, 0.2, 0, 0}; /* 2 CNNs x 20 accelerators = 40 pairs at the coarse level */
-    su_check_resume(make_k4, &o, &s, 44, 10, 2);
+    opts o = {0.2, 0.2, 0, 0, 4}; /* 2 CNNs x 20 accelerators = 40 pairs at the coarse level */
+    su_check_resume(make, &o, &s, 44, 10, 2);
     cr_assert(f.calls == 1 && s.sp.n_cnn == 20, "grow called %d times, %lld CNNs", f.calls, (long long)s.sp.n_cnn);
     free((void *)s.sp.cnn_level);
     s.sp.cnn_level = NULL;
